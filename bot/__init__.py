@@ -1,0 +1,1 @@
+"""goalbot's core: settings, services (the method), Block Kit builders, scheduling and the CLI."""

@@ -1,0 +1,1 @@
+"""Slack listeners only: commands, actions, views and events."""

@@ -1,0 +1,1 @@
+"""goalbot's storage: tables, engine and sessions, repositories and migrations."""
