@@ -65,5 +65,5 @@ class Settings(BaseSettings):
 def load_settings(env_file: Path | None = None) -> Settings:
     """Read settings from the environment and ``.env`` (or the given file)."""
     if env_file is not None:
-        return Settings(_env_file=env_file)  # type: ignore[call-arg]
+        return Settings(_env_file=env_file)
     return Settings()

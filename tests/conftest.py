@@ -62,7 +62,9 @@ def postgres_schema_engine(**kwargs: object) -> Iterator[Engine]:
     admin = make_engine(POSTGRES_URL, pool_size=1, max_overflow=0)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"}, **kwargs)
+    engine = make_engine(
+        POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"}, **kwargs
+    )
     try:
         yield engine
     finally:

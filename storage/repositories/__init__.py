@@ -1,0 +1,1 @@
+"""Keyword-only repository functions, each scoped to one workspace (``team_id``)."""
