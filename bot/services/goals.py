@@ -1,0 +1,161 @@
+"""The goal service: the cascade's goals, created, changed, closed, updated and read."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+
+from bot.clock import Clock
+from bot.services import goal_reads, goal_writes
+from bot.services.goal_types import (
+    OPEN_STATUSES,
+    ClosedGoal,
+    CreatedGoal,
+    EditedGoal,
+    GoalDetails,
+    GoalDraft,
+    GoalEdit,
+    GoalSummary,
+    RecordedUpdate,
+)
+from bot.services.goal_updates import UpdateEntry, existing_update, record_update
+from storage.db import unit_of_work
+from storage.models import Goal, GoalStatus, Health, UpdateSource
+
+# Two people creating goals at the same instant can race for the same number.
+NUMBER_ATTEMPTS = 3
+
+
+class GoalService:
+    """Goals of the cascade; every change is permission-checked, validated and audited."""
+
+    def __init__(self, engine: Engine, clock: Clock) -> None:
+        self._engine = engine
+        self._clock = clock
+
+    def create(self, actor_slack_id: str, team_id: str, draft: GoalDraft) -> CreatedGoal:
+        """Create a goal from a draft; the result carries SMART coaching for its author."""
+        for _ in range(NUMBER_ATTEMPTS - 1):
+            try:
+                return self._create_once(actor_slack_id, team_id, draft)
+            except IntegrityError:
+                continue  # another goal took the number: try the next one
+        return self._create_once(actor_slack_id, team_id, draft)
+
+    def edit(
+        self, actor_slack_id: str, team_id: str, goal_number: int, edit: GoalEdit
+    ) -> EditedGoal:
+        """Change a goal's wording, metric, due date, weight, CSF or visibility."""
+        with unit_of_work(self._engine) as session:
+            now = self._clock.now()
+            return goal_writes.edit_goal(session, actor_slack_id, team_id, goal_number, edit, now)
+
+    def align(
+        self, actor_slack_id: str, team_id: str, goal_number: int, parent_number: int | None
+    ) -> Goal:
+        """Align a goal under a parent goal (None: detach it)."""
+        with unit_of_work(self._engine) as session:
+            now = self._clock.now()
+            return goal_writes.align_goal(
+                session, actor_slack_id, team_id, goal_number, parent_number, now
+            )
+
+    def set_owner(
+        self, actor_slack_id: str, team_id: str, goal_number: int, owner_slack_id: str
+    ) -> Goal:
+        """Hand a goal to another person."""
+        with unit_of_work(self._engine) as session:
+            now = self._clock.now()
+            return goal_writes.set_goal_owner(
+                session, actor_slack_id, team_id, goal_number, owner_slack_id, now
+            )
+
+    def close(
+        self, actor_slack_id: str, team_id: str, goal_number: int, status: GoalStatus
+    ) -> ClosedGoal:
+        """Close a goal as achieved, missed, dropped or carried over."""
+        with unit_of_work(self._engine) as session:
+            now = self._clock.now()
+            return goal_writes.close_goal(
+                session, actor_slack_id, team_id, goal_number, status, now
+            )
+
+    def record_update(
+        self,
+        actor_slack_id: str,
+        team_id: str,
+        goal_number: int,
+        value: float | None = None,
+        health: Health | None = None,
+        confidence: int | None = None,
+        note: str = "",
+        blocker: bool = False,
+        source: UpdateSource = UpdateSource.COMMAND,
+        dedup_key: str | None = None,
+        *,
+        no_change: bool = False,
+        delivery_id: int | None = None,
+    ) -> RecordedUpdate:
+        """Record progress; a repeated dedup key returns the update already recorded."""
+        entry = UpdateEntry(
+            value, health, confidence, note, blocker, source, dedup_key, no_change, delivery_id
+        )
+        return self.record(actor_slack_id, team_id, goal_number, entry)
+
+    def record(
+        self, actor_slack_id: str, team_id: str, goal_number: int, entry: UpdateEntry
+    ) -> RecordedUpdate:
+        """Record progress from an UpdateEntry (see ``record_update``)."""
+        try:
+            with unit_of_work(self._engine) as session:
+                now = self._clock.now()
+                return record_update(session, actor_slack_id, team_id, goal_number, entry, now)
+        except IntegrityError:
+            # A concurrent delivery of the same update won the race: return its row.
+            with unit_of_work(self._engine) as session:
+                repeat = existing_update(session, team_id, entry.dedup_key)
+            if repeat is None:
+                raise
+            return repeat
+
+    def _create_once(self, actor_slack_id: str, team_id: str, draft: GoalDraft) -> CreatedGoal:
+        with unit_of_work(self._engine) as session:
+            now = self._clock.now()
+            return goal_writes.create_goal(session, actor_slack_id, team_id, draft, now)
+
+    def get_details(self, team_id: str, goal_number: int) -> GoalDetails:
+        """Everything about one goal: owner, unit, parents, children, updates, health."""
+        with unit_of_work(self._engine) as session:
+            return goal_reads.goal_details(session, team_id, goal_number, self._clock.now())
+
+    def list_for(
+        self,
+        team_id: str,
+        *,
+        owner_id: int | None = None,
+        owner_slack_id: str | None = None,
+        unit_id: int | None = None,
+        period: str | None = None,
+        statuses: Collection[GoalStatus] = OPEN_STATUSES,
+    ) -> list[GoalSummary]:
+        """Summaries of an owner's goals, a unit subtree's goals, or all the company's."""
+        with unit_of_work(self._engine) as session:
+            return goal_reads.goals_for(
+                session,
+                team_id,
+                self._clock.now(),
+                owner_id=owner_id,
+                owner_slack_id=owner_slack_id,
+                unit_id=unit_id,
+                period=period,
+                statuses=statuses,
+            )
+
+    def tree(
+        self, team_id: str, unit_key: str | None = None, period: str | None = None
+    ) -> list[tuple[int, GoalSummary]]:
+        """(depth, summary) pairs of open goals in tree order, with roll-ups."""
+        with unit_of_work(self._engine) as session:
+            return goal_reads.goal_tree(session, team_id, self._clock.now(), unit_key, period)

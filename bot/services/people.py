@@ -1,0 +1,177 @@
+"""The people service: workspaces, people, away periods and roles."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.errors import InvalidInput
+from bot.services.context import audit, load_actor, load_authority, require_person, saved_id
+from bot.services.permissions import require_manage_person, require_set_roles
+from storage.db import unit_of_work
+from storage.models import Person, Role, Workspace
+from storage.repositories.audit import record_audit, snapshot
+from storage.repositories.people import (
+    PersonFields,
+    count_with_role,
+    find_person_by_email,
+    get_person_by_slack_id,
+    upsert_person,
+)
+from storage.repositories.workspaces import get_or_create_workspace, get_workspace
+
+PROFILE_FIELDS = ("name", "email", "tz", "unit_id", "manager_id")
+WORKSPACE_FIELDS = ("timezone", "fiscal_year_start_month", "cadence", "checkin_weekday")
+
+
+def workspace_defaults(settings: Settings) -> dict[str, Any]:
+    """The settings a new workspace starts with, from goalbot's configuration."""
+    return {
+        "timezone": settings.goalbot_timezone,
+        "fiscal_year_start_month": settings.goalbot_fiscal_year_start_month,
+        "cadence": settings.goalbot_cadence,
+        "checkin_weekday": settings.goalbot_checkin_weekday,
+        "checkin_time": settings.goalbot_checkin_time,
+        "digest_weekday": settings.goalbot_digest_weekday,
+        "digest_time": settings.goalbot_digest_time,
+        "weekly_dm_cap": settings.goalbot_weekly_dm_cap,
+    }
+
+
+class PeopleService:
+    """Finds people, keeps their profiles in sync, and sets away periods and roles."""
+
+    def __init__(
+        self, engine: Engine, clock: Clock, workspace_defaults: Mapping[str, Any] | None = None
+    ) -> None:
+        self._engine = engine
+        self._clock = clock
+        self._defaults = dict(workspace_defaults or {})
+
+    def ensure_workspace(self, team_id: str) -> Workspace:
+        """The workspace of a Slack team, created with the configured defaults when new."""
+        with unit_of_work(self._engine) as session:
+            return self._ensure(session, team_id)
+
+    def find(self, team_id: str, slack_user_id: str) -> Person | None:
+        """A person by Slack user id, or None."""
+        with unit_of_work(self._engine) as session:
+            return get_person_by_slack_id(
+                session=session, team_id=team_id, slack_user_id=slack_user_id
+            )
+
+    def get(self, team_id: str, slack_user_id: str) -> Person:
+        """A person by Slack user id, or NotFound saying what to do."""
+        with unit_of_work(self._engine) as session:
+            return require_person(session, team_id, slack_user_id)
+
+    def find_by_email(self, team_id: str, email: str) -> Person | None:
+        """A person by email address (case-insensitive), or None."""
+        with unit_of_work(self._engine) as session:
+            return find_person_by_email(session=session, team_id=team_id, email=email)
+
+    def sync(self, team_id: str, slack_user_id: str, fields: PersonFields) -> Person:
+        """Create or update a person from their Slack profile (the actor is ``system``)."""
+        with unit_of_work(self._engine) as session:
+            now = self._clock.now()
+            self._ensure(session, team_id)
+            found = get_person_by_slack_id(
+                session=session, team_id=team_id, slack_user_id=slack_user_id
+            )
+            before = snapshot(found, PROFILE_FIELDS) if found is not None else {}
+            person = upsert_person(
+                session=session,
+                team_id=team_id,
+                slack_user_id=slack_user_id,
+                now=now,
+                fields=fields,
+            )
+            after = snapshot(person, PROFILE_FIELDS)
+            if before != after:
+                action = "profile" if found is not None else "create"
+                audit(session, "system", person, action, before, after, now)
+            return person
+
+    def pause(self, actor_slack_id: str, team_id: str, slack_user_id: str, until: date) -> Person:
+        """Mark a person away until a date (inclusive): no check-ins while away."""
+        if until <= self._clock.now().date():
+            raise InvalidInput(
+                f"{until.isoformat()} is not in the future: pick the last day away, after today.",
+                field="until",
+            )
+        return self._set_away(actor_slack_id, team_id, slack_user_id, until)
+
+    def resume(self, actor_slack_id: str, team_id: str, slack_user_id: str) -> Person:
+        """End a person's away period now."""
+        return self._set_away(actor_slack_id, team_id, slack_user_id, None)
+
+    def set_role(self, actor_slack_id: str, team_id: str, slack_user_id: str, role: Role) -> Person:
+        """Make a person a member, executive or admin (admins only; one admin always stays)."""
+        with unit_of_work(self._engine) as session:
+            now = self._clock.now()
+            require_set_roles(
+                load_actor(session, team_id, actor_slack_id), load_authority(session, team_id, None)
+            )
+            person = require_person(session, team_id, slack_user_id)
+            _keep_an_admin(session, person, role)
+            before = snapshot(person, ["role"])
+            person.role, person.updated_at = role, now
+            audit(session, actor_slack_id, person, "role", before, snapshot(person, ["role"]), now)
+            return person
+
+    def _set_away(
+        self, actor_slack_id: str, team_id: str, slack_user_id: str, until: date | None
+    ) -> Person:
+        with unit_of_work(self._engine) as session:
+            now = self._clock.now()
+            person = require_person(session, team_id, slack_user_id)
+            require_manage_person(
+                load_actor(session, team_id, actor_slack_id),
+                load_authority(session, team_id, person.unit_id),
+                person_id=saved_id(person),
+                person_name=person.name or f"<@{slack_user_id}>",
+            )
+            before = snapshot(person, ["away_until"])
+            person.away_until, person.updated_at = until, now
+            action = "pause" if until is not None else "resume"
+            after = snapshot(person, ["away_until"])
+            audit(session, actor_slack_id, person, action, before, after, now)
+            return person
+
+    def _ensure(self, session: Session, team_id: str) -> Workspace:
+        existing = get_workspace(session=session, team_id=team_id)
+        if existing is not None:
+            return existing
+        now = self._clock.now()
+        workspace = get_or_create_workspace(
+            session=session, team_id=team_id, now=now, defaults=self._defaults
+        )
+        after = snapshot(workspace, WORKSPACE_FIELDS)
+        record_audit(
+            session=session,
+            team_id=team_id,
+            actor="system",
+            entity="workspace",
+            entity_id=None,
+            action="create",
+            before={},
+            after=after,
+            at=now,
+        )
+        return workspace
+
+
+def _keep_an_admin(session: Session, person: Person, role: Role) -> None:
+    if person.role is not Role.ADMIN or role is Role.ADMIN:
+        return
+    if count_with_role(session=session, team_id=person.team_id, role=Role.ADMIN) <= 1:
+        raise InvalidInput(
+            f"{person.name or 'This person'} is the only admin: make someone else an admin first.",
+            field="role",
+        )
