@@ -32,8 +32,7 @@ USAGE: dict[str, str] = {
     "checkin": "/goal checkin",
     "pause": "/goal pause until YYYY-MM-DD",
     "resume": "/goal resume",
-    "digest": "/goal digest here [UNIT] | digest preview [UNIT]",
-    "review": "/goal review start [UNIT]",
+    "digest": "/goal digest here [UNIT]",
     "settings": "/goal settings",
 }
 
@@ -292,15 +291,9 @@ def _csf(words: list[str]) -> Command:
 
 def _digest(words: list[str]) -> Command:
     action = words[0].lower() if words else ""
-    if action not in {"here", "preview"} or len(words) > 2:
-        raise UsageError("Say `here` to subscribe this channel, or `preview`.", "digest")
+    if action != "here" or len(words) > 2:
+        raise UsageError("Say `here` to subscribe this channel, optionally with a unit.", "digest")
     return Command("digest", action=action, unit=words[1] if len(words) > 1 else None)
-
-
-def _review(words: list[str]) -> Command:
-    if not words or words[0].lower() != "start" or len(words) > 2:
-        raise UsageError("Say `start`, optionally with a unit.", "review")
-    return Command("review", action="start", unit=words[1] if len(words) > 1 else None)
 
 
 def _help(words: list[str]) -> Command:
@@ -322,6 +315,5 @@ _PARSERS: dict[str, Parser] = {
     "pause": _pause,
     "resume": _no_args("resume"),
     "digest": _digest,
-    "review": _review,
     "settings": _no_args("settings"),
 }

@@ -9,9 +9,13 @@ from typing import Any
 from sqlalchemy import Engine
 
 from bot.clock import Clock
+from bot.events import EventLedger
 from bot.services.csfs import CsfService
 from bot.services.goals import GoalService
+from bot.services.home import HomeService
 from bot.services.people import PeopleService
+from bot.services.replies import ReplyService
+from bot.services.workspace import Directory, WorkspaceService
 
 
 @dataclass(frozen=True)
@@ -21,14 +25,25 @@ class Services:
     goals: GoalService
     csfs: CsfService
     people: PeopleService
+    workspace: WorkspaceService
+    directory: Directory
+    home: HomeService
+    replies: ReplyService
+    events: EventLedger
 
 
 def build_services(
     engine: Engine, clock: Clock, workspace_defaults: Mapping[str, Any] | None = None
 ) -> Services:
     """Build every service on one engine and clock."""
+    goals = GoalService(engine, clock)
     return Services(
-        goals=GoalService(engine, clock),
+        goals=goals,
         csfs=CsfService(engine, clock),
         people=PeopleService(engine, clock, workspace_defaults),
+        workspace=WorkspaceService(engine, clock),
+        directory=Directory(engine, clock),
+        home=HomeService(engine, goals),
+        replies=ReplyService(goals),
+        events=EventLedger(engine, clock),
     )

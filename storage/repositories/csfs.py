@@ -49,3 +49,9 @@ def delete_csf(*, session: Session, csf: Csf) -> None:
     """Delete a CSF (its goals must have been unlinked first)."""
     session.delete(csf)
     session.flush()
+
+
+def list_csfs_of_period(*, session: Session, team_id: str, periods: Collection[str]) -> list[Csf]:
+    """Every CSF of the workspace in some periods, by unit and rank."""
+    query = select(Csf).where(Csf.team_id == team_id, col(Csf.period).in_(list(periods)))
+    return list(session.exec(query.order_by(col(Csf.unit_id), col(Csf.rank))))

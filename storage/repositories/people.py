@@ -6,7 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from storage.models import Person, Role
@@ -93,3 +93,19 @@ def upsert_person(
     session.add(person)
     session.flush()
     return person
+
+
+def find_people_by_name(*, session: Session, team_id: str, name: str) -> list[Person]:
+    """Active people whose full name, first name or email handle matches (any case)."""
+    wanted = name.strip().lower()
+    dotted = wanted.replace(".", " ")
+    query = select(Person).where(
+        Person.team_id == team_id,
+        col(Person.is_active).is_(True),
+        or_(
+            func.lower(Person.name).in_([wanted, dotted]),
+            func.lower(Person.name).like(f"{wanted} %"),
+            func.lower(Person.email).like(f"{wanted}@%"),
+        ),
+    )
+    return list(session.exec(query.order_by(col(Person.id))))

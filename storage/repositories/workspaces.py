@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from storage.models import Workspace
 
@@ -31,3 +31,8 @@ def get_or_create_workspace(
     session.add(workspace)
     session.flush()
     return workspace
+
+
+def workspace_ids(*, session: Session) -> list[str]:
+    """The ids of every workspace in the database."""
+    return list(session.exec(select(Workspace.id).order_by(col(Workspace.id))))

@@ -1,0 +1,84 @@
+"""Typed check-in replies turned into progress updates, or a question when ambiguous."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.errors import GoalbotError
+from bot.services.goal_types import GoalSummary
+from bot.services.goal_updates import UpdateEntry
+from bot.services.goals import GoalService
+from bot.typed_reply import TypedLine, parse_typed_reply
+from storage.models import UpdateSource
+
+
+@dataclass(frozen=True)
+class ReplyOutcome:
+    """What a typed reply recorded, what it could not, and lines that need a goal picked."""
+
+    recorded: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    ambiguous: list[tuple[str, TypedLine]] = field(default_factory=list)  # (dedup key, line)
+    choices: list[GoalSummary] = field(default_factory=list)
+
+
+class ReplyService:
+    """Records typed replies from goal owners."""
+
+    def __init__(self, goals: GoalService) -> None:
+        self._goals = goals
+
+    def apply(self, team_id: str, slack_user_id: str, text: str, message_key: str) -> ReplyOutcome:
+        """Record each line of a DM; ``message_key`` makes a redelivered message a no-op."""
+        reply = parse_typed_reply(text)
+        outcome = ReplyOutcome(problems=list(reply.problems))
+        open_goals = self._goals.list_for(team_id, owner_slack_id=slack_user_id)
+        for index, line in enumerate(reply.lines):
+            key = f"msg:{message_key}:{index}"
+            number = line.goal
+            if number is None and len(open_goals) == 1:
+                number = open_goals[0].number
+            if number is None:
+                outcome.ambiguous.append((key, line))
+                continue
+            self._record(team_id, slack_user_id, number, line, key, outcome)
+        if outcome.ambiguous:
+            outcome.choices.extend(open_goals)
+        if not open_goals and outcome.ambiguous:
+            outcome.problems.append("You own no open goals, so there is nothing to update.")
+            outcome.ambiguous.clear()
+        return outcome
+
+    def apply_line(
+        self, team_id: str, slack_user_id: str, number: int, line: TypedLine, key: str
+    ) -> ReplyOutcome:
+        """Record one line for a goal the owner picked."""
+        outcome = ReplyOutcome()
+        self._record(team_id, slack_user_id, number, line, key, outcome)
+        return outcome
+
+    def _record(
+        self,
+        team_id: str,
+        slack_user_id: str,
+        number: int,
+        line: TypedLine,
+        key: str,
+        outcome: ReplyOutcome,
+    ) -> None:
+        entry = UpdateEntry(
+            value=line.value,
+            health=line.health,
+            note=line.note,
+            blocker=line.blocker,
+            source=UpdateSource.TYPED,
+            dedup_key=key,
+        )
+        try:
+            result = self._goals.record(slack_user_id, team_id, number, entry)
+        except GoalbotError as error:
+            outcome.problems.append(error.message)
+            return
+        health = f", {line.health.value.replace('_', ' ')}" if line.health else ""
+        progress = "" if result.progress is None else f" ({result.progress:.0%})"
+        outcome.recorded.append((f"G-{number}", f"{line.value:g}{health}{progress}"))

@@ -1,0 +1,16 @@
+"""Slash command listeners: ``/goal`` and its subcommands."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.ids import GOAL_COMMAND
+from bot.services import Services
+from handlers.commands.goal import goal_command
+
+COMMANDS = (GOAL_COMMAND,)
+
+
+def register(app: App, services: Services) -> None:
+    """Bind every slash command."""
+    app.command(GOAL_COMMAND)(goal_command(services))

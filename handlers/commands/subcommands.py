@@ -1,0 +1,220 @@
+"""Each ``/goal`` subcommand: call a service, build the answer (or open a modal)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+
+from bot.blocks.checkin import checkin_update_modal
+from bot.blocks.common import confirmation_message, help_message
+from bot.blocks.goals import (
+    csf_list_message,
+    goal_details_message,
+    goal_list_message,
+    tree_message,
+)
+from bot.blocks.message import Message
+from bot.blocks.new_goal import new_goal_modal
+from bot.blocks.settings import settings_modal
+from bot.command_text import Command, UserRef
+from bot.errors import InvalidInput
+from bot.services import Services
+from handlers.requests import Asker
+from storage.models import Person, UpdateSource
+
+AD_HOC_CHECKIN = 0  # a check-in opened by `/goal checkin`, outside the scheduled cycle
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One subcommand call: the services, who asked, what they asked, and the Slack client."""
+
+    services: Services
+    asker: Asker
+    command: Command
+    client: WebClient
+
+    @property
+    def team(self) -> str:
+        """The workspace asked about."""
+        return self.asker.team_id
+
+    @property
+    def user(self) -> str:
+        """The Slack id of the person asking."""
+        return self.asker.user_id
+
+
+Subcommand = Callable[[Invocation], Message | None]
+
+
+def _help(call: Invocation) -> Message:
+    return help_message(call.command.text or None)
+
+
+def _new(call: Invocation) -> None:
+    form = call.services.directory.goal_form(call.team, call.user)
+    view = new_goal_modal(
+        units=form.units,
+        default_unit=form.default_unit,
+        period=form.period,
+        owner_slack_id=call.user,
+        title=call.command.text,
+        csfs=form.csfs,
+    )
+    call.client.views_open(trigger_id=call.asker.trigger_id, view=view)
+
+
+def _list(call: Invocation) -> Message:
+    goals, scope = call.services.goals, call.command.scope
+    if scope == "company":
+        return goal_list_message("Company goals", goals.list_for(call.team))
+    if scope == "unit":
+        unit = call.services.directory.unit(call.team, call.command.unit or "")
+        return goal_list_message(
+            f"Goals of {unit.name}", goals.list_for(call.team, unit_id=unit.id)
+        )
+    if scope == "user":
+        person = _person(call, call.command.user)
+        found = goals.list_for(call.team, owner_id=person.id)
+        return goal_list_message(
+            f"Goals of {person.name or '<@' + person.slack_user_id + '>'}", found
+        )
+    return goal_list_message("My goals", goals.list_for(call.team, owner_slack_id=call.user))
+
+
+def _show(call: Invocation) -> Message:
+    return goal_details_message(call.services.goals.get_details(call.team, _goal(call)))
+
+
+def _update(call: Invocation) -> Message:
+    command = call.command
+    recorded = call.services.goals.record_update(
+        call.user,
+        call.team,
+        _goal(call),
+        command.value,
+        command.health,
+        None,
+        command.text,
+        False,
+        UpdateSource.COMMAND,
+    )
+    progress = "" if recorded.progress is None else f" ({recorded.progress:.0%} of the way)"
+    return confirmation_message(f"Recorded G-{_goal(call)}: {command.value:g}{progress}.")
+
+
+def _align(call: Invocation) -> Message:
+    parent = call.command.other_goal
+    call.services.goals.align(call.user, call.team, _goal(call), parent)
+    return confirmation_message(f"G-{_goal(call)} now aligns to G-{parent}.")
+
+
+def _owner(call: Invocation) -> Message:
+    person = _person(call, call.command.user)
+    call.services.goals.set_owner(call.user, call.team, _goal(call), person.slack_user_id)
+    return confirmation_message(f"<@{person.slack_user_id}> now owns G-{_goal(call)}.")
+
+
+def _close(call: Invocation) -> Message:
+    status = call.command.status
+    assert status is not None  # the parser always sets it for close
+    closed = call.services.goals.close(call.user, call.team, _goal(call), status)
+    carried = f" Carried over as G-{closed.carried_to.number}." if closed.carried_to else ""
+    return confirmation_message(f"G-{_goal(call)} closed as {status.value}.{carried}")
+
+
+def _tree(call: Invocation) -> Message:
+    rows = call.services.goals.tree(call.team, call.command.unit)
+    title = f"Alignment tree of {call.command.unit}" if call.command.unit else "Alignment tree"
+    return tree_message(rows, title)
+
+
+def _csf(call: Invocation) -> Message:
+    command, csfs = call.command, call.services.csfs
+    unit = _unit_key(call)
+    period = command.period or call.services.directory.current_period(call.team)
+    warning = None
+    if command.action == "add":
+        warning = csfs.add(call.user, call.team, unit, period, command.text).warning
+    elif command.action == "remove":
+        csfs.remove(call.user, call.team, unit, period, command.rank or 0)
+    unit_name = call.services.directory.unit(call.team, unit).name
+    return csf_list_message(unit_name, period, csfs.list_for(call.team, unit, period), warning)
+
+
+def _checkin(call: Invocation) -> None:
+    goals = call.services.goals.list_for(call.team, owner_slack_id=call.user)
+    if not goals:
+        raise InvalidInput("You own no open goals, so there is nothing to check in on.")
+    view = checkin_update_modal(goals=goals, delivery_id=AD_HOC_CHECKIN)
+    call.client.views_open(trigger_id=call.asker.trigger_id, view=view)
+
+
+def _pause(call: Invocation) -> Message:
+    until = call.command.until
+    assert until is not None  # the parser always sets it for pause
+    call.services.people.pause(call.user, call.team, call.user, until)
+    return confirmation_message(f"You're away until {until.isoformat()}: no check-ins till then.")
+
+
+def _resume(call: Invocation) -> Message:
+    call.services.people.resume(call.user, call.team, call.user)
+    return confirmation_message("Welcome back: your check-ins resume on your next check-in day.")
+
+
+def _digest(call: Invocation) -> Message:
+    channel = call.asker.channel_id
+    result = call.services.workspace.subscribe_digest(
+        call.user, call.team, channel, call.command.unit
+    )
+    if not result.created:
+        return confirmation_message(f"This channel already gets the digest of {result.scope}.")
+    return confirmation_message(f"This channel will get the weekly digest of {result.scope}.")
+
+
+def _settings(call: Invocation) -> None:
+    call.services.workspace.require_admin(call.user, call.team)
+    view = settings_modal(call.services.workspace.get(call.team))
+    call.client.views_open(trigger_id=call.asker.trigger_id, view=view)
+
+
+def _goal(call: Invocation) -> int:
+    number = call.command.goal
+    assert number is not None  # the parser always sets it for goal subcommands
+    return number
+
+
+def _person(call: Invocation, ref: UserRef | None) -> Person:
+    ref = ref or UserRef(user_id=call.user)
+    return call.services.directory.person(call.team, slack_user_id=ref.user_id, name=ref.name)
+
+
+def _unit_key(call: Invocation) -> str:
+    if call.command.unit:
+        return call.command.unit
+    mine = call.services.directory.unit_key_of(call.team, call.user)
+    if mine is None:
+        raise InvalidInput("Name the unit, like `/goal csf list sales`: you belong to no unit.")
+    return mine
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "help": _help,
+    "new": _new,
+    "list": _list,
+    "show": _show,
+    "update": _update,
+    "align": _align,
+    "owner": _owner,
+    "close": _close,
+    "tree": _tree,
+    "csf": _csf,
+    "checkin": _checkin,
+    "pause": _pause,
+    "resume": _resume,
+    "digest": _digest,
+    "settings": _settings,
+}

@@ -1,0 +1,21 @@
+"""Event listeners: App Home, profile changes and new people, DMs to the bot."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.services import Services
+from handlers.events.home import app_home_opened
+from handlers.events.people import person_changed
+from handlers.events.replies import direct_message, is_direct_message
+
+# Manifest event names (bot_events) and the listener bound for each.
+EVENTS = ("app_home_opened", "message.im", "user_change", "team_join")
+
+
+def register(app: App, services: Services) -> None:
+    """Bind every event the manifest subscribes to."""
+    app.event("app_home_opened")(app_home_opened(services))
+    app.event("user_change")(person_changed(services))
+    app.event("team_join")(person_changed(services))
+    app.event("message", matchers=[is_direct_message])(direct_message(services))

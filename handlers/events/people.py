@@ -1,0 +1,34 @@
+"""Keeping people's names, emails and time zones current from Slack's events."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from bot.services import Services
+from storage.repositories.people import PersonFields
+
+logger = logging.getLogger(__name__)
+
+
+def profile_fields(user: dict[str, Any]) -> PersonFields:
+    """The profile fields goalbot keeps, from a Slack user object."""
+    profile = user.get("profile") or {}
+    name = user.get("real_name") or profile.get("real_name") or user.get("name") or None
+    return PersonFields(name=name, email=profile.get("email") or None, tz=user.get("tz") or None)
+
+
+def person_changed(services: Services) -> Callable[..., None]:
+    """Listener for ``user_change`` and ``team_join``: sync the person's profile."""
+
+    def handle(event: dict[str, Any], body: dict[str, Any]) -> None:
+        user = event.get("user") or {}
+        if user.get("is_bot") or user.get("deleted") or not user.get("id"):
+            return
+        team_id = user.get("team_id") or body.get("team_id", "")
+        services.people.ensure_workspace(team_id)
+        services.people.sync(team_id, user["id"], profile_fields(user))
+        logger.info("synced the profile of %s", user["id"])
+
+    return handle

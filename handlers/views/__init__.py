@@ -1,0 +1,18 @@
+"""Modal submissions: new goal, settings, check-in update."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.ids import CHECKIN_UPDATE_VIEW, NEW_GOAL_VIEW, SETTINGS_VIEW
+from bot.services import Services
+from handlers.views.submissions import checkin_submitted, new_goal_submitted, settings_submitted
+
+VIEWS = (NEW_GOAL_VIEW, SETTINGS_VIEW, CHECKIN_UPDATE_VIEW)
+
+
+def register(app: App, services: Services) -> None:
+    """Bind every modal's submission."""
+    app.view(NEW_GOAL_VIEW)(new_goal_submitted(services))
+    app.view(SETTINGS_VIEW)(settings_submitted(services))
+    app.view(CHECKIN_UPDATE_VIEW)(checkin_submitted(services))

@@ -1,0 +1,111 @@
+"""Modal submissions: validate, call a service, answer with field errors or close."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack
+from slack_sdk import WebClient
+
+from bot.blocks.checkin import parse_checkin_update, typed_updates_confirmation
+from bot.blocks.common import confirmation_message
+from bot.blocks.goals import goal_created_message
+from bot.blocks.new_goal import field_for, parse_new_goal
+from bot.blocks.settings import parse_settings
+from bot.errors import GoalbotError, InvalidInput
+from bot.services import Services
+from bot.services.workspace import WorkspaceSettings
+from handlers.requests import Asker
+from storage.models import UpdateSource
+
+logger = logging.getLogger(__name__)
+Listener = Callable[..., None]
+
+
+def _refuse(ack: Ack, errors: dict[str, str], asker: Asker, what: str) -> None:
+    logger.info("%s by %s refused: %s", what, asker.user_id, errors)
+    ack(response_action="errors", errors=errors)
+
+
+def new_goal_submitted(services: Services) -> Listener:
+    """Create the goal, or show field errors in the modal; DM the author the result."""
+
+    def handle(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        asker = Asker.from_interaction(body)
+        parsed, errors = parse_new_goal(view["state"]["values"])
+        if parsed is None or errors:
+            return _refuse(ack, errors, asker, "new goal")
+        try:
+            created = services.goals.create(asker.user_id, asker.team_id, parsed.to_draft())
+        except GoalbotError as error:
+            field = error.field if isinstance(error, InvalidInput) else None
+            return _refuse(ack, {field_for(field): error.message}, asker, "new goal")
+        ack()
+        client.chat_postMessage(channel=asker.user_id, **goal_created_message(created).kwargs())
+
+    return handle
+
+
+def settings_submitted(services: Services) -> Listener:
+    """Save the workspace settings, or show field errors in the modal."""
+
+    def handle(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        asker = Asker.from_interaction(body)
+        parsed, errors = parse_settings(view["state"]["values"])
+        if parsed is None or errors:
+            return _refuse(ack, errors, asker, "settings")
+        try:
+            services.workspace.update(
+                asker.user_id, asker.team_id, WorkspaceSettings(**vars(parsed))
+            )
+        except InvalidInput as error:
+            return _refuse(ack, {error.field or "timezone": error.message}, asker, "settings")
+        ack()
+        reply = confirmation_message("goalbot's settings are saved.")
+        client.chat_postMessage(channel=asker.user_id, **reply.kwargs())
+
+    return handle
+
+
+def checkin_submitted(services: Services) -> Listener:
+    """Record every goal's update from the check-in modal, or show field errors."""
+
+    def handle(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        asker = Asker.from_interaction(body)
+        entries, errors = parse_checkin_update(view["state"]["values"])
+        if errors:
+            return _refuse(ack, errors, asker, "check-in")
+        recorded: list[tuple[str, str]] = []
+        for entry in entries:
+            try:
+                result = services.goals.record_update(
+                    asker.user_id,
+                    asker.team_id,
+                    entry.number,
+                    entry.value,
+                    entry.health,
+                    entry.confidence,
+                    entry.note,
+                    entry.blocker,
+                    UpdateSource.MODAL,
+                    dedup_key=f"view:{view['id']}:{entry.number}",
+                )
+            except GoalbotError as error:
+                return _refuse(ack, {entry.value_block: error.message}, asker, "check-in")
+            recorded.append((f"G-{entry.number}", _describe(result.update.value, entry)))
+        ack()
+        reply = typed_updates_confirmation(recorded, ())
+        client.chat_postMessage(channel=asker.user_id, **reply.kwargs())
+
+    return handle
+
+
+def _describe(value: float | None, entry: Any) -> str:
+    parts = [f"{value:g}" if value is not None else "no new value"]
+    if entry.health is not None:
+        parts.append(entry.health.value.replace("_", " "))
+    if entry.blocker:
+        parts.append("blocker")
+    return ", ".join(parts)
