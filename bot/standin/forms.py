@@ -35,6 +35,7 @@ def find_button(blocks: Iterable[JSON], label: str) -> tuple[JSON, JSON]:
 def fill_view(view: JSON, answers: Mapping[str, Any]) -> JSON:
     """Slack's ``view.state.values`` for a modal, answering inputs by their label.
 
+    A label shown on several inputs answers the first; use the block id for the others.
     Inputs not answered keep their initial value. A select is answered with an option's
     text or value; users_select with a user id; checkboxes with a list of option texts.
     """
@@ -47,7 +48,9 @@ def fill_view(view: JSON, answers: Mapping[str, Any]) -> JSON:
         label = _text(block.get("label")).strip().lower()
         labels.append(label)
         element = block["element"]
-        answer = wanted.pop(label, _UNSET)
+        answer = wanted.pop(block["block_id"].lower(), _UNSET)
+        if answer is _UNSET:
+            answer = wanted.pop(label, _UNSET)
         values[block["block_id"]] = {element["action_id"]: _state(element, answer)}
     if wanted:
         raise NotShown(f"no input labelled {sorted(wanted)}; the inputs were {labels}")

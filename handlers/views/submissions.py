@@ -40,7 +40,8 @@ def new_goal_submitted(services: Services) -> Listener:
         try:
             created = services.goals.create(asker.user_id, asker.team_id, parsed.to_draft())
         except GoalbotError as error:
-            field = error.field if isinstance(error, InvalidInput) else None
+            # A refusal is about the unit the goal would belong to: show it there.
+            field = error.field if isinstance(error, InvalidInput) else "unit"
             return _refuse(ack, {field_for(field): error.message}, asker, "new goal")
         ack()
         client.chat_postMessage(channel=asker.user_id, **goal_created_message(created).kwargs())
