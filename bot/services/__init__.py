@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from bot.clock import Clock
 from bot.events import EventLedger
+from bot.services.checkins import CheckinService
 from bot.services.csfs import CsfService
 from bot.services.goals import GoalService
 from bot.services.home import HomeService
@@ -29,6 +30,7 @@ class Services:
     directory: Directory
     home: HomeService
     replies: ReplyService
+    checkins: CheckinService
     events: EventLedger
 
 
@@ -45,5 +47,6 @@ def build_services(
         directory=Directory(engine, clock),
         home=HomeService(engine, goals),
         replies=ReplyService(goals),
+        checkins=CheckinService(engine, clock, goals),
         events=EventLedger(engine, clock),
     )

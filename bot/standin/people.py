@@ -163,6 +163,11 @@ class SlackDriver:
         }
         return self._payload(payload)
 
+    def send_action(self, user_id: str, action: JSON) -> BotResponse:
+        """Send one raw block action (for guards and malformed-input tests)."""
+        block = {"block_id": "raw"}
+        return self._action(user_id, block, action, {"type": "message"}, {})
+
     def _action(
         self, user_id: str, block: JSON, button: JSON, container: JSON, extra: JSON
     ) -> BotResponse:

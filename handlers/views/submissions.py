@@ -9,7 +9,11 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot.blocks.checkin import parse_checkin_update, typed_updates_confirmation
+from bot.blocks.checkin import (
+    parse_checkin_update,
+    parse_delivery_id,
+    typed_updates_confirmation,
+)
 from bot.blocks.common import confirmation_message
 from bot.blocks.goals import goal_created_message
 from bot.blocks.new_goal import field_for, parse_new_goal
@@ -78,6 +82,7 @@ def checkin_submitted(services: Services) -> Listener:
         entries, errors = parse_checkin_update(view["state"]["values"])
         if errors:
             return _refuse(ack, errors, asker, "check-in")
+        delivery = parse_delivery_id(view.get("private_metadata")) or None
         recorded: list[tuple[str, str]] = []
         for entry in entries:
             try:
@@ -92,11 +97,14 @@ def checkin_submitted(services: Services) -> Listener:
                     entry.blocker,
                     UpdateSource.MODAL,
                     dedup_key=f"view:{view['id']}:{entry.number}",
+                    delivery_id=delivery,
                 )
             except GoalbotError as error:
                 return _refuse(ack, {entry.value_block: error.message}, asker, "check-in")
             recorded.append((f"G-{entry.number}", _describe(result.update.value, entry)))
         ack()
+        if delivery:
+            services.checkins.mark_answered(asker.team_id, asker.user_id, delivery)
         reply = typed_updates_confirmation(recorded, ())
         client.chat_postMessage(channel=asker.user_id, **reply.kwargs())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from storage.models import CheckinDelivery, DeliveryKind, DeliveryStatus
+from storage.models import CheckinDelivery, DeliveryKind, DeliveryStatus, GoalUpdate
 
 
 def open_checkin(*, session: Session, team_id: str, person_id: int) -> CheckinDelivery | None:
@@ -20,3 +20,23 @@ def open_checkin(*, session: Session, team_id: str, person_id: int) -> CheckinDe
         .order_by(col(CheckinDelivery.due_at).desc())
     )
     return session.exec(query).first()
+
+
+def get_delivery(*, session: Session, team_id: str, delivery_id: int) -> CheckinDelivery | None:
+    """A delivery by id, only within the workspace."""
+    row = session.get(CheckinDelivery, delivery_id)
+    return row if row is not None and row.team_id == team_id else None
+
+
+def updates_of_delivery(*, session: Session, team_id: str, delivery_id: int) -> list[GoalUpdate]:
+    """The updates recorded in answer to one delivery."""
+    query = select(GoalUpdate).where(
+        GoalUpdate.team_id == team_id, GoalUpdate.delivery_id == delivery_id
+    )
+    return list(session.exec(query.order_by(col(GoalUpdate.id))))
+
+
+def delete_updates(*, session: Session, updates: list[GoalUpdate]) -> None:
+    """Remove updates (an owner's undo, inside the undo window only)."""
+    for update in updates:
+        session.delete(update)

@@ -1,0 +1,96 @@
+"""The check-in DM's buttons: No change, Update, Away this week, and Undo."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
+
+from bot.blocks.checkin import (
+    checkin_answered_message,
+    checkin_away_message,
+    checkin_message,
+    checkin_update_modal,
+    parse_delivery_id,
+)
+from bot.blocks.common import error_message
+from bot.errors import GoalbotError
+from bot.services import Services
+from handlers.requests import Asker
+
+Listener = Callable[..., None]
+
+
+def _delivery(action: dict[str, Any]) -> int:
+    return parse_delivery_id(action.get("value")) or 0
+
+
+def no_change_clicked(services: Services) -> Listener:
+    """Record "no change" on every goal and show what was recorded, with Undo."""
+
+    def handle(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        ack()
+        asker, delivery = Asker.from_interaction(body), _delivery(action)
+        try:
+            answer = services.checkins.no_change(asker.team_id, asker.user_id, delivery)
+        except GoalbotError as error:
+            respond(**error_message(error.message).kwargs(), replace_original=False)
+            return
+        reply = checkin_answered_message(
+            owner_name=answer.owner_name, recorded=answer.recorded, delivery_id=delivery, undo=True
+        )
+        respond(**reply.kwargs(), replace_original=True)
+
+    return handle
+
+
+def update_clicked(services: Services) -> Listener:
+    """Open the modal to update every goal at once."""
+
+    def handle(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        ack()
+        asker = Asker.from_interaction(body)
+        goals = services.goals.list_for(asker.team_id, owner_slack_id=asker.user_id)
+        view = checkin_update_modal(goals=goals, delivery_id=_delivery(action))
+        client.views_open(trigger_id=asker.trigger_id, view=view)
+
+    return handle
+
+
+def away_clicked(services: Services) -> Listener:
+    """Skip this cycle: the owner is away until the end of their week."""
+
+    def handle(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        ack()
+        asker, delivery = Asker.from_interaction(body), _delivery(action)
+        try:
+            answer = services.checkins.away_this_week(asker.team_id, asker.user_id, delivery)
+        except GoalbotError as error:
+            respond(**error_message(error.message).kwargs(), replace_original=False)
+            return
+        reply = checkin_away_message(
+            owner_name=answer.owner_name, delivery_id=delivery, until=answer.away_until
+        )
+        respond(**reply.kwargs(), replace_original=True)
+
+    return handle
+
+
+def undo_clicked(services: Services) -> Listener:
+    """Take the answer back and show the check-in again."""
+
+    def handle(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        ack()
+        asker, delivery = Asker.from_interaction(body), _delivery(action)
+        try:
+            owner_name = services.checkins.undo(asker.team_id, asker.user_id, delivery)
+        except GoalbotError as error:
+            respond(**error_message(error.message).kwargs(), replace_original=False)
+            return
+        goals = services.goals.list_for(asker.team_id, owner_slack_id=asker.user_id)
+        reply = checkin_message(owner_name=owner_name, goals=goals, delivery_id=delivery)
+        respond(**reply.kwargs(), replace_original=True)
+
+    return handle
