@@ -6,6 +6,8 @@ import logging
 import re
 
 TOKEN_PATTERN = re.compile(r"\b(xox[abposr]|xapp)-[0-9A-Za-z-]+")
+# Libraries whose INFO lines are about their own machinery, not about goalbot's work.
+QUIET_BELOW_DEBUG = ("alembic", "waitress.queue")
 
 
 class RedactTokens(logging.Filter):
@@ -30,3 +32,5 @@ def configure_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    for name in QUIET_BELOW_DEBUG:
+        logging.getLogger(name).setLevel(logging.DEBUG if level == "DEBUG" else logging.WARNING)
