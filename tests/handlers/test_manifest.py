@@ -11,7 +11,8 @@ from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMAS = ROOT.parent / "shared" / "slack" / "manifest-schema"
+# Slack's official manifest schema (slackapi/manifest-schema, MIT), vendored unchanged.
+SCHEMAS = Path(__file__).parent / "data" / "manifest-schema"
 REMOTE = "https://raw.githubusercontent.com/slackapi/manifest-schema/v0.5.0/schemas/"
 
 
