@@ -146,3 +146,17 @@ def next_moves(owners: Sequence[DueOwner], plan: Plan) -> list[NextCheckin]:
     """Each changed owner's new next check-in, with the value it replaces."""
     previous = {owner.person_id: owner.next_checkin_at for owner in owners}
     return [NextCheckin(pid, previous[pid], at) for pid, at in plan.next_checkin_at.items()]
+
+
+def preview_checkins(
+    engine: Engine,
+    clock: Clock,
+    *,
+    team_id: str | None = None,
+    late_limit: timedelta = DEFAULT_LATE_LIMIT,
+) -> Plan:
+    """What planning would create now, without writing anything (``goalbot tick --dry-run``)."""
+    now = clock.now()
+    with unit_of_work(engine) as session:
+        owners = outbox.load_due_owners(session=session, now=now, team_id=team_id)
+    return plan_owners(owners, now, late_limit)

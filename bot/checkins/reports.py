@@ -6,6 +6,8 @@ import enum
 from collections import Counter
 from dataclasses import dataclass, field
 
+from bot.schedule import Plan
+
 
 class Outcome(enum.StrEnum):
     """What became of one claimed row."""
@@ -57,3 +59,18 @@ class SendReport:
     def delivered(self) -> int:
         """Rows now recorded as sent: posted by this pass or found posted by an earlier claim."""
         return self.outcomes[Outcome.SENT] + self.outcomes[Outcome.FOUND]
+
+
+def plan_lines(plan: Plan) -> list[str]:
+    """A dry run's plan as lines of text: what would be sent, what would be skipped."""
+    lines = [
+        f"send  person {row.person_id}  {row.period_key}  due {row.due_at:%Y-%m-%d %H:%M}Z"
+        for row in plan.deliveries
+    ]
+    lines += [
+        f"skip  person {row.person_id}  {row.period_key}  ({row.reason})" for row in plan.skipped
+    ]
+    lines.append(
+        f"{len(plan.deliveries)} to send, {len(plan.skipped)} to skip (dry run: nothing sent)"
+    )
+    return lines

@@ -16,9 +16,15 @@ def _text(obj: Mapping[str, Any] | None) -> str:
     return str((obj or {}).get("text", ""))
 
 
+def _words(text: str) -> str:
+    """A label as a person reads it: without leading emoji or punctuation, any case."""
+    start = next((i for i, char in enumerate(text) if char.isalnum()), len(text))
+    return text[start:].strip().lower()
+
+
 def find_button(blocks: Iterable[JSON], label: str) -> tuple[JSON, JSON]:
-    """The (block, button) whose visible text is ``label`` (case-insensitive)."""
-    wanted = label.strip().lower()
+    """The (block, button) whose visible text is ``label`` (case-insensitive, emoji aside)."""
+    wanted = _words(label)
     seen = []
     for block in blocks:
         elements = list(block.get("elements", []))
@@ -27,7 +33,7 @@ def find_button(blocks: Iterable[JSON], label: str) -> tuple[JSON, JSON]:
         for element in elements:
             if element.get("type") == "button":
                 seen.append(_text(element.get("text")))
-                if _text(element.get("text")).strip().lower() == wanted:
+                if _words(_text(element.get("text"))) == wanted:
                     return block, element
     raise NotShown(f"no button labelled {label!r}; the buttons shown were {seen}")
 

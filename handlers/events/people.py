@@ -6,6 +6,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from slack_sdk import WebClient
+
 from bot.services import Services
 from storage.repositories.people import PersonFields
 
@@ -32,3 +34,17 @@ def person_changed(services: Services) -> Callable[..., None]:
         logger.info("synced the profile of %s", user["id"])
 
     return handle
+
+
+def sync_people(services: Services, client: WebClient) -> int:
+    """Sync every member of the workspace from ``users.list`` (paginated); returns how many."""
+    team_id = client.auth_test()["team_id"]
+    services.people.ensure_workspace(team_id)
+    count = 0
+    for page in client.users_list(limit=200):
+        for user in page.get("members", []):
+            if user.get("is_bot") or user.get("deleted") or user.get("id") == "USLACKBOT":
+                continue
+            services.people.sync(team_id, user["id"], profile_fields(user))
+            count += 1
+    return count

@@ -1,0 +1,90 @@
+"""A scheduled check-in DM answered by button, by modal, and taken back with Undo."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import select
+
+from bot.clock import FixedClock
+from bot.standin.people import eventually
+from handlers.slack_client import make_web_client
+from handlers.ticking import make_tick
+from storage.db import unit_of_work
+from storage.models import CheckinDelivery, DeliveryStatus, GoalUpdate, Person, UpdateSource
+from tests.handlers.harness import Goals, Running, rendered, settings_for
+
+REP = "UREP"
+
+
+def _deliver_checkin(run: Running, clock: FixedClock) -> CheckinDelivery:
+    """Make the rep's check-in due now and run the real tick against the stand-in."""
+    with unit_of_work(run.engine) as session:
+        rep = session.exec(select(Person).where(Person.slack_user_id == REP)).one()
+        rep.next_checkin_at = clock.now() - timedelta(minutes=1)
+    tick = make_tick(run.engine, clock, run.services, make_web_client(settings_for(run.slack)))
+    report = tick()
+    assert report.send.delivered == 1
+    with unit_of_work(run.engine) as session:
+        return session.exec(select(CheckinDelivery)).one()
+
+
+def _updates(run: Running) -> list[GoalUpdate]:
+    with unit_of_work(run.engine) as session:
+        return list(session.exec(select(GoalUpdate)))
+
+
+def _status(run: Running, delivery_id: int | None) -> DeliveryStatus:
+    with unit_of_work(run.engine) as session:
+        row = session.get(CheckinDelivery, delivery_id)
+        assert row is not None
+        return row.status
+
+
+def test_no_change_then_undo(run: Running, goals: Goals, clock: FixedClock) -> None:
+    delivery = _deliver_checkin(run, clock)
+    dm = run.slack.dm_messages(REP)
+    assert len(dm) == 1 and "Close 50 EMEA deals" in rendered(dm[0])
+    assert dm[0]["metadata"]["event_payload"]["delivery_id"] == delivery.id
+
+    assert run.driver.click_in_dm(REP, "No change").status == 200
+    eventually(lambda: _updates(run))
+    assert [(u.no_change, u.source, u.delivery_id) for u in _updates(run)] == [
+        (True, UpdateSource.BUTTON, delivery.id)
+    ]
+    answered = eventually(lambda: "Undo" in rendered(run.slack.dm_messages(REP)[0]))
+    assert answered and len(run.slack.dm_messages(REP)) == 1  # updated in place
+    assert _status(run, delivery.id) == DeliveryStatus.ANSWERED
+
+    assert run.driver.click_in_dm(REP, "Undo").status == 200
+    eventually(lambda: not _updates(run))
+    eventually(lambda: "No change" in rendered(run.slack.dm_messages(REP)[0]))
+    assert _status(run, delivery.id) == DeliveryStatus.SENT
+
+
+def test_update_modal_bad_value_then_good(run: Running, goals: Goals, clock: FixedClock) -> None:
+    delivery = _deliver_checkin(run, clock)
+    assert run.driver.click_in_dm(REP, "Update").status == 200
+    eventually(lambda: run.slack.open_views(REP))
+    bad = run.driver.submit(REP, {"New value": "twelve"})
+    assert "`twelve` is not a number" in str(bad.json()["errors"])
+    assert run.driver.submit(REP, {"New value": "12", "Confidence": "8"}).status == 200
+    update = eventually(lambda: _updates(run))[0]
+    assert (update.value, update.confidence, update.delivery_id) == (12.0, 8, delivery.id)
+    eventually(lambda: _status(run, delivery.id) == DeliveryStatus.ANSWERED)
+
+
+def test_away_this_week_skips_the_cycle(run: Running, goals: Goals, clock: FixedClock) -> None:
+    delivery = _deliver_checkin(run, clock)
+    assert run.driver.click_in_dm(REP, "Away this week").status == 200
+    eventually(lambda: _status(run, delivery.id) == DeliveryStatus.SKIPPED)
+    with unit_of_work(run.engine) as session:
+        rep = session.exec(select(Person).where(Person.slack_user_id == REP)).one()
+        assert rep.away_until is not None and rep.away_until.weekday() == 6
+
+
+def test_a_second_tick_sends_nothing_more(run: Running, goals: Goals, clock: FixedClock) -> None:
+    _deliver_checkin(run, clock)
+    tick = make_tick(run.engine, clock, run.services, make_web_client(settings_for(run.slack)))
+    assert tick().send.delivered == 0
+    assert len(run.slack.calls("chat.postMessage")) == 1
