@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from waitress import wasyncore
 from waitress.server import create_server
 
 from storage.db import ping
@@ -53,12 +55,53 @@ class GoalbotWsgi:
 
 
 def http_server(
-    app: App, engine: Engine, *, host: str, port: int, threads: int = SERVER_THREADS
+    app: App,
+    engine: Engine,
+    *,
+    host: str,
+    port: int,
+    threads: int = SERVER_THREADS,
+    socket_map: dict[int, Any] | None = None,
 ) -> BaseWSGIServer | MultiSocketServer:
     """A waitress server for the app (port 0 picks a free one); call ``run()`` to serve."""
     return create_server(
-        GoalbotWsgi(app, engine), host=host, port=port, threads=threads, ident="goalbot"
+        GoalbotWsgi(app, engine),
+        map=socket_map,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="goalbot",
     )
+
+
+class BackgroundServer:
+    """The same server, run in a thread that stops cleanly (tests, the demo, benchmarks)."""
+
+    def __init__(self, app: App, engine: Engine, *, host: str = "127.0.0.1", threads: int = 8):
+        self._map: dict[int, Any] = {}
+        self._server = http_server(
+            app, engine, host=host, port=0, threads=threads, socket_map=self._map
+        )
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name="goalbot-http", daemon=True)
+        self.url = f"http://{host}:{self._server.effective_port}"  # type: ignore[union-attr]
+
+    def __enter__(self) -> BackgroundServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stopping.set()
+        self._thread.join(timeout=10)
+
+    def _serve(self) -> None:
+        try:
+            while not self._stopping.is_set():
+                wasyncore.loop(timeout=0.05, map=self._map, count=1)
+        finally:
+            self._server.task_dispatcher.shutdown(timeout=5)
+            self._server.close()
+            wasyncore.close_all(self._map, ignore_all=True)
 
 
 def socket_mode_handler(app: App, app_token: str) -> SocketModeHandler:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine, update
@@ -174,19 +173,16 @@ def test_invalid_settings_hold_back_only_their_owner(engine: Engine) -> None:
     assert _next_checkin(engine, bad) == SLOT
 
 
-def test_ten_thousand_due_owners_are_planned_in_under_two_seconds(engine: Engine) -> None:
+def test_ten_thousand_owners_due_at_once_are_each_planned_once(engine: Engine) -> None:
+    # How fast is measured in bench/ (figures, not assertions); this checks the result at scale.
     seed_workspace(engine)
     for index, zone in enumerate(ZONES):
         seed_owners(engine, count=2000, first=1 + index * 2000, next_checkin_at=SLOT, tz=zone)
     with unit_of_work(engine) as session:
         session.execute(update(Person).where(col(Person.id) % 2 == 0).values(checkin_time="09:00"))
-    started = time.perf_counter()
     report = plan_checkins(engine, FixedClock(SLOT + timedelta(minutes=5)))
-    elapsed = time.perf_counter() - started
-    print(f"planned {report.planned} of {report.owners} due owners in {elapsed:.3f} s")
     assert (report.owners, report.planned + report.skipped, report.moved) == (
         10_000,
         10_000,
         10_000,
     )
-    assert elapsed < 2.0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -17,7 +16,7 @@ from bot.standin import SlackStandin
 from bot.standin.people import SlackDriver, eventually
 from bot.standin.state import Identity
 from handlers.app import create_app
-from handlers.serve import http_server
+from handlers.serve import BackgroundServer
 from handlers.slack_client import make_web_client
 from storage.db import unit_of_work
 from tests.factories import TEAM, Org, make_csf, make_goal, make_org
@@ -67,17 +66,9 @@ def running_goalbot(engine: Engine, clock: Clock) -> Iterator[Running]:
         settings = settings_for(slack)
         services = build_services(engine, clock)
         app = create_app(settings, services, make_web_client(settings))
-        server = http_server(app, engine, host="127.0.0.1", port=0, threads=8)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        url = f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
-        try:
-            yield Running(
-                slack, SlackDriver(slack, url, SIGNING_SECRET), services, engine, org, url
-            )
-        finally:
-            server.close()
-            thread.join(timeout=5)
+        with BackgroundServer(app, engine) as server:
+            driver = SlackDriver(slack, server.url, SIGNING_SECRET)
+            yield Running(slack, driver, services, engine, org, server.url)
 
 
 @dataclass(frozen=True)
