@@ -50,8 +50,8 @@ def test_every_command_has_help(invoke: Invoke, command: list[str]) -> None:
     ],
 )
 def test_a_missing_variable_exits_2_with_one_line_naming_it(
-    invoke, command: list[str], variable: str
-) -> None:  # type: ignore[no-untyped-def]
+    invoke: Invoke, command: list[str], variable: str
+) -> None:
     code, _, err = invoke(*command)
     assert code == 2
     assert err.count("\n") == 1 and variable in err
