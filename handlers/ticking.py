@@ -20,7 +20,7 @@ def make_tick(
 ) -> Callable[[], TickReport]:
     """A tick bound to this process's Slack client; its pacer is kept across ticks."""
     poster = SlackPoster(client)
-    composer = CheckinComposer(services.goals)
+    composer = CheckinComposer(services.goals, engine=engine)
     pacer = TokenBucket()
 
     def tick() -> TickReport:

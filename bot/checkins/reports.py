@@ -1,4 +1,4 @@
-"""What one planning pass or one sending pass did, for logs, the CLI and tests."""
+"""What one planning, follow-up or sending pass did, for logs, the CLI and tests."""
 
 from __future__ import annotations
 
@@ -31,6 +31,15 @@ class PlanReport:
     skipped: int = 0
     moved: int = 0
     parked: int = 0
+
+
+@dataclass(frozen=True)
+class FollowupReport:
+    """One follow-up pass: check-ins turned missed, reminder and escalation rows created."""
+
+    missed: int = 0
+    reminders: int = 0
+    escalations: int = 0
 
 
 @dataclass

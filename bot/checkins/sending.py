@@ -18,6 +18,7 @@ from datetime import timedelta
 
 from sqlalchemy import Engine
 
+from bot.checkins.capping import CAP_REASON, over_weekly_cap
 from bot.checkins.pacing import Pacer, TokenBucket
 from bot.checkins.reports import Outcome, SendReport
 from bot.checkins.types import (
@@ -161,6 +162,8 @@ def _deliver(sender: _Sender, delivery: ClaimedDelivery) -> Outcome:
     message = sender.composer(delivery)
     if message is None:
         return _write(sender, outbox.mark_skipped, delivery, Outcome.SKIPPED, reason="nothing due")
+    if over_weekly_cap(sender.engine, now, delivery, message.channel):
+        return _write(sender, outbox.mark_skipped, delivery, Outcome.SKIPPED, reason=CAP_REASON)
     if not _lease_allows_post(sender, delivery):
         return _write(
             sender, outbox.release, delivery, Outcome.DEFERRED, retry_at=now, count_attempt=False

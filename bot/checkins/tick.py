@@ -1,4 +1,4 @@
-"""The check-in tick: plan what is due, then send it. Every replica may run it at once.
+"""The check-in tick: plan, follow up sent check-ins, then send. Every replica may run it.
 
 The scheduler calls :func:`run_tick` from one interval job (every 30 to 60 s); tests call it
 directly with a fixed clock. Planning and sending are safe to run concurrently in any number of
@@ -8,27 +8,29 @@ each row is posted by the one claim that holds it (``FOR UPDATE SKIP LOCKED`` pl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import Engine
 
+from bot.checkins.followups import run_followups
 from bot.checkins.pacing import Pacer
 from bot.checkins.planning import plan_checkins
-from bot.checkins.reports import PlanReport, SendReport
+from bot.checkins.reports import FollowupReport, PlanReport, SendReport
 from bot.checkins.sending import DEFAULT_BATCH, DEFAULT_LEASE, SendPolicy, send_due
 from bot.checkins.types import Composer, Poster
 from bot.clock import Clock
 
-__all__ = ["TickReport", "plan_checkins", "run_tick", "send_due"]
+__all__ = ["TickReport", "plan_checkins", "run_followups", "run_tick", "send_due"]
 
 
 @dataclass(frozen=True)
 class TickReport:
-    """One tick: what planning created and what sending did."""
+    """One tick: what planning created, what follow-ups found and what sending did."""
 
     plan: PlanReport
     send: SendReport
+    followups: FollowupReport = field(default_factory=FollowupReport)
 
 
 def run_tick(
@@ -44,8 +46,9 @@ def run_tick(
     max_batches: int | None = None,
     team_id: str | None = None,
 ) -> TickReport:
-    """Plan the check-ins due now, then deliver every due row (of one workspace, if given)."""
+    """Plan due check-ins, mark missed ones and plan follow-ups, then deliver every due row."""
     planned = plan_checkins(engine, clock, team_id=team_id)
+    followed = run_followups(engine, clock, team_id=team_id)
     sent = send_due(
         engine,
         clock,
@@ -58,4 +61,4 @@ def run_tick(
         max_batches=max_batches,
         team_id=team_id,
     )
-    return TickReport(planned, sent)
+    return TickReport(planned, sent, followed)
