@@ -12,7 +12,6 @@ recorded as skipped.
 
 from __future__ import annotations
 
-
 from sqlalchemy import Engine
 
 from bot.blocks.checkin import checkin_message, escalation_message
