@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import DateTime, Engine, inspect, text
 from sqlmodel import Session, select
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 from storage.migrate import pending_model_changes, upgrade
-from storage.models import SQLModel, Workspace
+from storage.models import CheckinDelivery, DeliveryKind, Person, SQLModel, Workspace
 
 
 def test_upgrade_to_head_matches_the_models(empty_engine: Engine) -> None:
@@ -41,3 +42,40 @@ def test_timestamps_come_back_as_aware_utc(empty_engine: Engine) -> None:
     assert stored.tzinfo is not None
     assert stored.utcoffset() == timedelta(0)
     assert stored == written.astimezone(UTC)
+
+
+def test_every_timestamp_column_is_stored_as_utc() -> None:
+    timestamp_types = {
+        f"{table.name}.{column.name}": column.type
+        for table in SQLModel.metadata.tables.values()
+        for column in table.columns
+        if isinstance(column.type, DateTime | UTCDateTime)
+    }
+    assert len(timestamp_types) >= 20
+    naive = [name for name, kind in timestamp_types.items() if not isinstance(kind, UTCDateTime)]
+    assert naive == []
+
+
+def test_timestamps_written_in_any_zone_come_back_as_the_same_utc_instant(
+    empty_engine: Engine,
+) -> None:
+    upgrade(empty_engine)
+    sydney = timezone(timedelta(hours=11))
+    due = datetime(2027, 4, 4, 2, 30, tzinfo=sydney)
+    with Session(empty_engine) as session:
+        session.add(Workspace(id="T1", created_at=due))
+        session.commit()
+        session.add(Person(team_id="T1", slack_user_id="U1", created_at=due, updated_at=due))
+        session.commit()
+        person_id = session.exec(select(Person)).one().id
+        session.add(
+            CheckinDelivery(
+                team_id="T1", person_id=person_id or 0, kind=DeliveryKind.CHECKIN,
+                period_key="2027-W13", due_at=due, created_at=due,
+            )
+        )  # fmt: skip
+        session.commit()
+    with Session(empty_engine) as session:
+        stored = session.exec(select(CheckinDelivery)).one()
+    for value in (stored.due_at, stored.created_at):
+        assert value.utcoffset() == timedelta(0) and value == due
