@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 from sqlalchemy import DateTime, Engine, inspect, text
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from storage.migrate import pending_model_changes, upgrade
-from storage.models import CheckinDelivery, DeliveryKind, Person, SQLModel, Workspace
+from storage.models import CheckinDelivery, DeliveryKind, Person, Workspace
 
 
 def test_upgrade_to_head_matches_the_models(empty_engine: Engine) -> None:
