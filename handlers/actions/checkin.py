@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
@@ -23,8 +23,20 @@ from handlers.requests import Asker
 Listener = Callable[..., None]
 
 
+T = TypeVar("T")
+
+
 def _delivery(action: dict[str, Any]) -> int:
     return parse_delivery_id(action.get("value")) or 0
+
+
+def _or_explain(respond: Respond, answer: Callable[[], T]) -> T | None:
+    """The service's answer, or None after telling the person why it was refused."""
+    try:
+        return answer()
+    except GoalbotError as error:
+        respond(**error_message(error.message).kwargs(), replace_original=False)
+        return None
 
 
 def no_change_clicked(services: Services) -> Listener:
@@ -33,10 +45,10 @@ def no_change_clicked(services: Services) -> Listener:
     def handle(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         ack()
         asker, delivery = Asker.from_interaction(body), _delivery(action)
-        try:
-            answer = services.checkins.no_change(asker.team_id, asker.user_id, delivery)
-        except GoalbotError as error:
-            respond(**error_message(error.message).kwargs(), replace_original=False)
+        answer = _or_explain(
+            respond, lambda: services.checkins.no_change(asker.team_id, asker.user_id, delivery)
+        )
+        if answer is None:
             return
         reply = checkin_answered_message(
             owner_name=answer.owner_name, recorded=answer.recorded, delivery_id=delivery, undo=True
@@ -65,10 +77,11 @@ def away_clicked(services: Services) -> Listener:
     def handle(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         ack()
         asker, delivery = Asker.from_interaction(body), _delivery(action)
-        try:
-            answer = services.checkins.away_this_week(asker.team_id, asker.user_id, delivery)
-        except GoalbotError as error:
-            respond(**error_message(error.message).kwargs(), replace_original=False)
+        answer = _or_explain(
+            respond,
+            lambda: services.checkins.away_this_week(asker.team_id, asker.user_id, delivery),
+        )
+        if answer is None:
             return
         reply = checkin_away_message(
             owner_name=answer.owner_name, delivery_id=delivery, until=answer.away_until
@@ -84,10 +97,10 @@ def undo_clicked(services: Services) -> Listener:
     def handle(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         ack()
         asker, delivery = Asker.from_interaction(body), _delivery(action)
-        try:
-            owner_name = services.checkins.undo(asker.team_id, asker.user_id, delivery)
-        except GoalbotError as error:
-            respond(**error_message(error.message).kwargs(), replace_original=False)
+        owner_name = _or_explain(
+            respond, lambda: services.checkins.undo(asker.team_id, asker.user_id, delivery)
+        )
+        if owner_name is None:
             return
         goals = services.goals.list_for(asker.team_id, owner_slack_id=asker.user_id)
         reply = checkin_message(owner_name=owner_name, goals=goals, delivery_id=delivery)
