@@ -6,14 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Engine
-from sqlmodel import col, select
 
 from bot.services.goal_types import GoalSummary
 from bot.services.goals import GoalService
 from storage.db import unit_of_work
-from storage.models import Unit
 from storage.repositories.deliveries import open_checkin
 from storage.repositories.people import get_person_by_slack_id
+from storage.repositories.units import units_led_by
 
 
 @dataclass(frozen=True)
@@ -42,11 +41,7 @@ class HomeService:
             if person is None or person.id is None:
                 return HomeData([], None, [], None)
             delivery = open_checkin(session=session, team_id=team_id, person_id=person.id)
-            led = session.exec(
-                select(Unit)
-                .where(Unit.team_id == team_id, Unit.lead_id == person.id)
-                .order_by(col(Unit.id))
-            ).all()
+            led = units_led_by(session=session, team_id=team_id, person_id=person.id)
         return HomeData(
             my_goals=self._goals.list_for(team_id, owner_id=person.id),
             open_checkin_id=delivery.id if delivery is not None else None,

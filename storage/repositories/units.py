@@ -75,3 +75,9 @@ def _first_occurrences(units: list[Unit]) -> list[Unit]:
             seen.add(unit.id)
             result.append(unit)
     return result
+
+
+def units_led_by(*, session: Session, team_id: str, person_id: int) -> list[Unit]:
+    """The units a person leads, oldest first."""
+    query = sm_select(Unit).where(Unit.team_id == team_id, Unit.lead_id == person_id)
+    return list(session.exec(query.order_by(col(Unit.id))))
