@@ -8,6 +8,7 @@ workspace (``team_id``); repositories always filter by it.
 from __future__ import annotations
 
 import enum
+import uuid
 from datetime import date, datetime
 from typing import Any
 
@@ -157,7 +158,7 @@ class Unit(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(foreign_key="workspace.id", index=True, max_length=32)
-    key: str = Field(max_length=64)
+    key: str = Field(default_factory=lambda: f"other:{uuid.uuid4().hex}", max_length=64)
     name: str = Field(max_length=200)
     parent_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
     # No foreign key: unit and person refer to each other; repositories keep it valid.
@@ -202,7 +203,7 @@ class Csf(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(foreign_key="workspace.id", max_length=32)
-    key: str = Field(max_length=64)
+    key: str = Field(default_factory=lambda: f"other:{uuid.uuid4().hex}", max_length=64)
     unit_id: int = Field(foreign_key="unit.id")
     period: str = Field(max_length=16)
     rank: int = 1
@@ -231,6 +232,9 @@ class Goal(SQLModel, table=True):
     unit_id: int = Field(foreign_key="unit.id")
     period: str = Field(max_length=16)
     parent_id: int | None = Field(default=None, foreign_key="goal.id", index=True)
+    # The goal this one continues when it was carried over from an earlier period. No foreign
+    # key (goals are never deleted): it keeps migrations on SQLite free of table rebuilds.
+    carried_from_id: int | None = Field(default=None, index=True)
     csf_id: int | None = Field(default=None, foreign_key="csf.id", index=True)
     metric_name: str | None = Field(default=None, max_length=200)
     metric_unit: str | None = Field(default=None, max_length=32)
@@ -331,9 +335,16 @@ class Digest(SQLModel, table=True):
 
 
 class Review(SQLModel, table=True):
-    """A unit's quarterly review thread and its scorecard."""
+    """A unit's quarterly review thread and its scorecard, posted exactly once.
 
-    __table_args__ = (UniqueConstraint("team_id", "unit_id", "period"),)
+    The unique (team, unit, period) makes one review per unit and quarter; posting its thread
+    follows the outbox's claim pattern (``status``, ``lease_until``, ``attempts``).
+    """
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "unit_id", "period"),
+        Index("ix_review_status", "status"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(foreign_key="workspace.id", max_length=32)
@@ -346,16 +357,28 @@ class Review(SQLModel, table=True):
     started_by_id: int | None = Field(default=None, foreign_key="person.id")
     started_at: datetime
     closed_at: datetime | None = None
+    status: DeliveryStatus = Field(default=DeliveryStatus.PENDING, sa_type=_enum(DeliveryStatus))
+    lease_until: datetime | None = None
+    attempts: int = 0
+    posted_at: datetime | None = None
+    error: str | None = Field(default=None, max_length=500)
 
 
 class ReviewResponse(SQLModel, table=True):
-    """A participant's ratings and answers, or a thread reply, recorded with a review."""
+    """A participant's ratings and answers, or a thread reply, recorded with a review.
+
+    ``key`` identifies the response within its review: ``rating:<person id>`` (one rating per
+    person, re-submitting updates it) or ``reply:<message ts>`` (one row per thread message);
+    a row made without one gets a unique ``other:`` key.
+    """
 
     __tablename__ = "review_response"
+    __table_args__ = (UniqueConstraint("review_id", "key"),)
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(foreign_key="workspace.id", max_length=32)
     review_id: int = Field(foreign_key="review.id", index=True)
+    key: str = Field(default_factory=lambda: f"other:{uuid.uuid4().hex}", max_length=64)
     person_id: int | None = Field(default=None, foreign_key="person.id")
     strategy_quality: int | None = Field(default=None, ge=1, le=10)
     execution_quality: int | None = Field(default=None, ge=1, le=10)
@@ -363,6 +386,7 @@ class ReviewResponse(SQLModel, table=True):
     change: str = Field(default="", max_length=3000)
     reply_text: str = Field(default="", max_length=3000)
     created_at: datetime
+    updated_at: datetime | None = None
 
 
 class AuditEvent(SQLModel, table=True):

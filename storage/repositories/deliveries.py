@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session, col, select
 
 from storage.models import CheckinDelivery, DeliveryKind, DeliveryStatus, GoalUpdate
@@ -20,6 +22,16 @@ def open_checkin(*, session: Session, team_id: str, person_id: int) -> CheckinDe
         .order_by(col(CheckinDelivery.due_at).desc())
     )
     return session.exec(query).first()
+
+
+def answer_open_checkin(
+    *, session: Session, team_id: str, person_id: int, now: datetime
+) -> CheckinDelivery | None:
+    """Mark the person's open check-in answered (their update answers it, however it came)."""
+    delivery = open_checkin(session=session, team_id=team_id, person_id=person_id)
+    if delivery is not None:
+        delivery.status, delivery.answered_at = DeliveryStatus.ANSWERED, now
+    return delivery
 
 
 def get_delivery(*, session: Session, team_id: str, delivery_id: int) -> CheckinDelivery | None:

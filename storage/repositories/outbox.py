@@ -44,6 +44,7 @@ from storage.models import (
     Person,
     Workspace,
 )
+from storage.repositories.leasing import lease_rows
 
 
 def _table(model: type[SQLModel]) -> Table:
@@ -257,26 +258,24 @@ def _claim(
     session: Session, where: ColumnElement[bool], until: datetime, limit: int, *, recovering: bool
 ) -> list[ClaimedDelivery]:
     """Lease the first `limit` rows matching `where`, skipping rows another replica holds."""
-    if limit <= 0:
-        return []
     c = OUTBOX.c
-    picked = (  # materialised once: re-running a LIMIT … SKIP LOCKED subquery can pick more
-        select(c.id)
-        .where(where)
-        .order_by(c.due_at, c.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-        .cte("picked")
-        .prefix_with("MATERIALIZED", dialect="postgresql")
+    rows = lease_rows(
+        session,
+        OUTBOX,
+        where,
+        until=until,
+        limit=limit,
+        order_by=(c.due_at, c.id),
+        returning=(
+            c.id,
+            c.team_id,
+            c.person_id,
+            c.kind,
+            c.period_key,
+            c.due_at,
+            c.attempts.label("attempt"),
+        ),
     )
-    statement = (
-        update(OUTBOX)
-        .where(c.id.in_(select(picked.c.id)), where)
-        .values(status=DeliveryStatus.SENDING, lease_until=until, attempts=c.attempts + 1)
-        .returning(c.id, c.team_id, c.person_id, c.kind, c.period_key, c.due_at)
-        .returning(c.attempts.label("attempt"))
-    )
-    rows = session.execute(statement).mappings()
     return [ClaimedDelivery(**row, lease_until=until, recovering=recovering) for row in rows]
 
 

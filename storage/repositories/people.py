@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import func, or_
+from sqlalchemy import CursorResult, func, or_, update
 from sqlmodel import Session, col, select
 
 from storage.models import Person, Role
@@ -90,6 +91,8 @@ def upsert_person(
         if value is not None and getattr(person, name) != value:
             setattr(person, name, value)
             person.updated_at = now
+            if name == "tz":
+                person.next_checkin_at = None  # the planner reschedules in the new zone
     session.add(person)
     session.flush()
     return person
@@ -109,3 +112,14 @@ def find_people_by_name(*, session: Session, team_id: str, name: str) -> list[Pe
         ),
     )
     return list(session.exec(query.order_by(col(Person.id))))
+
+
+def clear_next_checkins(*, session: Session, team_id: str) -> int:
+    """Unset every scheduled next check-in of a workspace: the planner reschedules each one
+    under the current rules, never inside the cycle of the owner's last check-in."""
+    statement = (
+        update(Person)
+        .where(col(Person.team_id) == team_id, col(Person.next_checkin_at).is_not(None))
+        .values(next_checkin_at=None)
+    )
+    return int(cast(CursorResult[Any], session.execute(statement)).rowcount or 0)

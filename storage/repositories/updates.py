@@ -6,12 +6,10 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func
-from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy import Select
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import SelectOfScalar
 
-from storage.models import GoalUpdate, Health, UpdateSource
+from storage.models import Goal, GoalUpdate, Health, UpdateSource
 
 # Keep each IN (...) list well under SQLite's bound-parameter limit.
 BATCH_SIZE = 5000
@@ -70,41 +68,30 @@ def latest_updates(
 ) -> dict[int, GoalUpdate]:
     """Each goal's latest update (latest ``created_at``, then highest id) in one query per batch.
 
-    PostgreSQL uses ``DISTINCT ON``; other backends join to ``max(created_at)`` per goal and
-    break ties with ``max(id)``. Both walk the ``ix_goal_update_latest`` index.
+    For each goal, one probe of the ``ix_goal_update_latest`` index (goal_id, created_at, id)
+    finds its newest update (a correlated ``ORDER BY … LIMIT 1``), on SQLite and PostgreSQL
+    alike: it reads one index entry per goal however many updates the goals have. The team is
+    checked on the goals: a ``goal_update.team_id`` filter lets SQLite (which has no
+    statistics) pick the (team_id, dedup_key) unique index and read every update instead.
     """
-    postgres = session.get_bind().dialect.name == "postgresql"
     latest: dict[int, GoalUpdate] = {}
     for batch in _batches(sorted(set(goal_ids))):
-        query = _distinct_on(team_id, batch) if postgres else _max_join(team_id, batch)
+        query = select(GoalUpdate).where(col(GoalUpdate.id).in_(_newest_ids(team_id, batch)))
         latest.update((row.goal_id, row) for row in session.exec(query))
     return latest
 
 
-def _distinct_on(team_id: str, goal_ids: Sequence[int]) -> SelectOfScalar[GoalUpdate]:
-    goal_id = col(GoalUpdate.goal_id)
-    return (
-        select(GoalUpdate)
-        .ext(distinct_on(goal_id))
-        .where(GoalUpdate.team_id == team_id, goal_id.in_(goal_ids))
-        .order_by(goal_id, col(GoalUpdate.created_at).desc(), col(GoalUpdate.id).desc())
-    )
-
-
-def _max_join(team_id: str, goal_ids: Sequence[int]) -> SelectOfScalar[GoalUpdate]:
-    goal_id, created_at = col(GoalUpdate.goal_id), col(GoalUpdate.created_at)
+def _newest_ids(team_id: str, goal_ids: Sequence[int]) -> Select[tuple[int | None]]:
+    """The id of each goal's newest update (goals without one give NULL and match nothing)."""
     newest = (
-        select(goal_id, func.max(created_at).label("at"))
-        .where(GoalUpdate.team_id == team_id, goal_id.in_(goal_ids))
-        .group_by(goal_id)
-        .subquery()
+        select(col(GoalUpdate.id))
+        .where(col(GoalUpdate.goal_id) == col(Goal.id))
+        .order_by(col(GoalUpdate.created_at).desc(), col(GoalUpdate.id).desc())
+        .limit(1)
+        .correlate(Goal)
+        .scalar_subquery()
     )
-    winner = (
-        select(func.max(col(GoalUpdate.id)))
-        .join(newest, and_(goal_id == newest.c.goal_id, created_at == newest.c.at))
-        .group_by(goal_id)
-    )
-    return select(GoalUpdate).where(col(GoalUpdate.id).in_(winner))
+    return select(newest).where(col(Goal.id).in_(goal_ids), Goal.team_id == team_id)
 
 
 def _batches(ids: Sequence[int]) -> Iterator[Sequence[int]]:

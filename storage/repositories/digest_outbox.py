@@ -1,0 +1,261 @@
+"""The digest outbox: one ``digest`` row per subscription and week, claimed under a lease.
+
+Like the check-in outbox (``storage.repositories.outbox``): rows are inserted once
+(``ON CONFLICT DO NOTHING`` on ``(subscription_id, week_key)``), claimed with ``FOR UPDATE SKIP
+LOCKED`` on PostgreSQL (dropped on SQLite, where writers are serialised), and every write after
+a claim is fenced by ``(status='sending', attempts=attempt)`` so a sender that lost its lease
+cannot overwrite the row. Nothing here commits; the caller's unit of work does.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, Table, and_, func, or_, select, true, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, SQLModel
+
+from storage.models import DeliveryStatus, Digest, DigestSubscription, Workspace
+from storage.repositories.leasing import lease_rows
+
+
+def _table(model: type[SQLModel]) -> Table:
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]
+
+
+DIGEST, SUBSCRIPTION, WORKSPACE = (_table(m) for m in (Digest, DigestSubscription, Workspace))
+
+POSTING = "posting"
+"""The ``error`` of a claimed row whose main message is being posted: a row found in
+``sending`` with it may have reached Slack, so it is never posted again."""
+
+
+@dataclass(frozen=True)
+class PlannedSubscription:
+    """A digest subscription with its workspace's digest settings and its latest planned week."""
+
+    id: int
+    team_id: str
+    created_at: datetime
+    timezone: str
+    digest_weekday: int
+    digest_time: str
+    last_due_at: datetime | None
+
+
+@dataclass(frozen=True)
+class NewDigest:
+    """A digest row to insert once: pending (to post) or skipped (recorded, never posted)."""
+
+    team_id: str
+    subscription_id: int
+    week_key: str
+    due_at: datetime
+    status: DeliveryStatus = DeliveryStatus.PENDING
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class ClaimedDigest:
+    """A digest row this sender holds until `lease_until`; `attempt` fences later writes."""
+
+    id: int
+    team_id: str
+    subscription_id: int
+    channel_id: str
+    unit_id: int | None
+    week_key: str
+    due_at: datetime
+    attempt: int
+    lease_until: datetime
+    recovering: bool  # an earlier claim ran out of lease: it may have posted
+    message_ts: str | None  # the main message, when an earlier claim recorded it
+    error: str | None
+
+
+def _in_team(table: Table, team_id: str | None) -> ColumnElement[bool]:
+    return table.c.team_id == team_id if team_id is not None else true()
+
+
+def planned_subscriptions(
+    *, session: Session, team_id: str | None = None
+) -> list[PlannedSubscription]:
+    """Every subscription (of one workspace, or all) with its settings and latest due week."""
+    s, w, d = SUBSCRIPTION.c, WORKSPACE.c, DIGEST.c
+    latest = (
+        select(d.subscription_id, func.max(d.due_at).label("last_due_at"))
+        .group_by(d.subscription_id)
+        .subquery()
+    )
+    query = (
+        select(s.id, s.team_id, s.created_at, w.timezone, w.digest_weekday, w.digest_time)
+        .add_columns(latest.c.last_due_at)
+        .select_from(
+            SUBSCRIPTION.join(WORKSPACE, w.id == s.team_id).outerjoin(
+                latest, latest.c.subscription_id == s.id
+            )
+        )
+        .where(_in_team(SUBSCRIPTION, team_id))
+        .order_by(s.id)
+    )
+    return [PlannedSubscription(*row) for row in session.execute(query)]
+
+
+def insert_digests(
+    *, session: Session, rows: Sequence[NewDigest], now: datetime
+) -> Counter[DeliveryStatus]:
+    """Insert digest rows, skipping weeks already planned; how many were new, by status."""
+    if not rows:
+        return Counter()
+    values = [
+        {
+            "team_id": row.team_id,
+            "subscription_id": row.subscription_id,
+            "week_key": row.week_key,
+            "due_at": row.due_at,
+            "status": row.status,
+            "error": row.note,
+            "attempts": 0,
+            "created_at": now,
+        }
+        for row in sorted(rows, key=lambda row: (row.subscription_id, row.week_key))
+    ]
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(DIGEST)
+        .on_conflict_do_nothing(index_elements=["subscription_id", "week_key"])
+        .returning(DIGEST.c.status)
+    )
+    found = Counter[DeliveryStatus]()
+    for value in values:  # a handful of rows per tick; one statement each keeps RETURNING simple
+        found.update(
+            DeliveryStatus(status) for status in session.execute(statement, value).scalars()
+        )
+    return found
+
+
+def claim_due_digests(
+    *, session: Session, now: datetime, lease: timedelta, limit: int, team_id: str | None = None
+) -> list[ClaimedDigest]:
+    """Claim up to `limit` digests to post: expired leases first (to recover), then due ones."""
+    d = DIGEST.c
+    expired = and_(d.status == DeliveryStatus.SENDING, d.lease_until <= now)
+    ready = or_(d.lease_until.is_(None), d.lease_until <= now)
+    due = and_(d.status == DeliveryStatus.PENDING, d.due_at <= now, ready)
+    scope = _in_team(DIGEST, team_id)
+    claimed = _claim(session, and_(scope, expired), now + lease, limit)
+    claimed += _claim(session, and_(scope, due), now + lease, limit - len(claimed))
+    return claimed
+
+
+def _claim(
+    session: Session, where: ColumnElement[bool], until: datetime, limit: int
+) -> list[ClaimedDigest]:
+    """Lease the first `limit` rows matching `where`, skipping rows another replica holds."""
+    d = DIGEST.c
+    rows = lease_rows(
+        session,
+        DIGEST,
+        where,
+        until=until,
+        limit=limit,
+        order_by=(d.due_at, d.id),
+        returning=(d.id, d.attempts, d.error),
+    )
+    held = {row["id"]: (row["attempts"], row["error"]) for row in rows}
+    return _describe(session, held, until)
+
+
+def _describe(
+    session: Session, held: dict[int, tuple[int, str | None]], until: datetime
+) -> list[ClaimedDigest]:
+    """The claimed rows with their subscription's channel and scope."""
+    if not held:
+        return []
+    d, s = DIGEST.c, SUBSCRIPTION.c
+    query = (
+        select(d.id, d.team_id, d.subscription_id, s.channel_id, s.unit_id, d.week_key, d.due_at)
+        .add_columns(d.message_ts)
+        .select_from(DIGEST.join(SUBSCRIPTION, s.id == d.subscription_id))
+        .where(d.id.in_(list(held)))
+        .order_by(d.due_at, d.id)
+    )
+    claimed = []
+    for gid, team, subscription, channel, unit, week, due, ts in session.execute(query):
+        attempt, error = held[gid]
+        recovering = attempt > 1 and (error == POSTING or ts is not None)
+        claimed.append(
+            ClaimedDigest(
+                gid,
+                team,
+                subscription,
+                channel,
+                unit,
+                week,
+                due,
+                attempt,
+                until,
+                recovering,
+                ts,
+                error,
+            )
+        )
+    return claimed
+
+
+def _count(session: Session, statement: Any) -> int:
+    return int(cast(CursorResult[Any], session.execute(statement)).rowcount or 0)
+
+
+def _finish(session: Session, claim: ClaimedDigest, **values: Any) -> bool:
+    """Write a claimed row's next state; False when this claim no longer holds the row."""
+    d = DIGEST.c
+    held = and_(d.id == claim.id, d.attempts == claim.attempt, d.status == DeliveryStatus.SENDING)
+    return _count(session, update(DIGEST).where(held).values(**values)) == 1
+
+
+def mark_posting(*, session: Session, claim: ClaimedDigest) -> bool:
+    """Note that the main message is about to be posted (see ``POSTING``)."""
+    return _finish(session, claim, error=POSTING)
+
+
+def record_posted(*, session: Session, claim: ClaimedDigest, message_ts: str) -> bool:
+    """Keep the main message's ts as soon as Slack gives it: it is never posted again."""
+    return _finish(session, claim, message_ts=message_ts, error=None)
+
+
+def mark_sent(
+    *, session: Session, claim: ClaimedDigest, sent_at: datetime, note: str | None = None
+) -> bool:
+    """The digest is in the channel (`note`: what went wrong in its thread, if anything)."""
+    status = DeliveryStatus.SENT
+    error = note[:500] if note else None
+    return _finish(session, claim, status=status, sent_at=sent_at, lease_until=None, error=error)
+
+
+def mark_failed(*, session: Session, claim: ClaimedDigest, error: str) -> bool:
+    """Give up on a digest, keeping the reason."""
+    status = DeliveryStatus.FAILED
+    return _finish(session, claim, status=status, lease_until=None, error=error[:500])
+
+
+def mark_skipped(*, session: Session, claim: ClaimedDigest, reason: str) -> bool:
+    """Record a digest deliberately not posted (too late)."""
+    status = DeliveryStatus.SKIPPED
+    return _finish(session, claim, status=status, lease_until=None, error=reason[:500])
+
+
+def release(
+    *, session: Session, claim: ClaimedDigest, retry_at: datetime, error: str, count: bool
+) -> bool:
+    """Put a digest known not to be posted back to pending, claimable again from `retry_at`."""
+    attempts = DIGEST.c.attempts if count else DIGEST.c.attempts - 1
+    status = DeliveryStatus.PENDING
+    return _finish(
+        session, claim, status=status, lease_until=retry_at, attempts=attempts, error=error[:500]
+    )
