@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import urllib.request
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -43,3 +45,31 @@ class FixedClock:
     def advance(self, delta: timedelta) -> None:
         """Move forward by a duration."""
         self._at += delta
+
+
+class ClockUnavailable(Exception):
+    """A :class:`UrlClock` could not read the time."""
+
+
+class UrlClock:
+    """The time told by a URL answering JSON ``{"time": <seconds since the epoch>}``.
+
+    For the demo and end-to-end tests only: ``goalbot serve --clock-url`` points it at the
+    Slack stand-in's ``/clock``, so the bot lives on the stand-in's (accelerated) time and a
+    quarter plays in a minute. Never used unless that option is given.
+    """
+
+    def __init__(self, url: str, *, timeout: float = 5.0) -> None:
+        if not url.startswith(("http://", "https://")):
+            raise ValueError(f"a clock URL must be http(s)://..., not {url!r}")
+        self.url = url
+        self._timeout = timeout
+
+    def now(self) -> datetime:
+        """The instant the URL tells, timezone-aware UTC."""
+        try:
+            with urllib.request.urlopen(self.url, timeout=self._timeout) as answer:
+                seconds = float(json.load(answer)["time"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ClockUnavailable(f"cannot read the time from {self.url}: {exc}") from exc
+        return datetime.fromtimestamp(seconds, UTC)

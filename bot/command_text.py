@@ -29,10 +29,11 @@ USAGE: dict[str, str] = {
     ),
     "tree": "/goal tree [UNIT]",
     "close": "/goal close G-12 achieved | missed | dropped",
-    "checkin": "/goal checkin",
+    "checkin": "/goal checkin | checkin at [DAY] [HH:MM] | checkin at default",
     "pause": "/goal pause until YYYY-MM-DD",
     "resume": "/goal resume",
-    "digest": "/goal digest here [UNIT]",
+    "digest": "/goal digest here [UNIT] | digest preview [UNIT]",
+    "review": "/goal review start [UNIT] [PERIOD] | review here [UNIT]",
     "settings": "/goal settings",
 }
 
@@ -99,6 +100,8 @@ class Command:
     rank: int | None = None
     until: date | None = None
     scope: str = ""
+    weekday: int | None = None
+    at_time: str | None = None
 
 
 Parser = Callable[[list[str]], Command]
@@ -291,9 +294,86 @@ def _csf(words: list[str]) -> Command:
 
 def _digest(words: list[str]) -> Command:
     action = words[0].lower() if words else ""
-    if action != "here" or len(words) > 2:
-        raise UsageError("Say `here` to subscribe this channel, optionally with a unit.", "digest")
+    if action not in {"here", "preview"}:
+        raise UsageError(
+            "Say `here` to subscribe this channel, or `preview` to see the digest now, "
+            "optionally with a unit.",
+            "digest",
+        )
+    if len(words) > 2:
+        raise UsageError("Name at most one unit.", "digest")
     return Command("digest", action=action, unit=words[1] if len(words) > 1 else None)
+
+
+def _review(words: list[str]) -> Command:
+    action = words[0].lower() if words else ""
+    if action not in {"start", "here"}:
+        raise UsageError(
+            "Say `start` to open the review threads, or `here` to hold a unit's reviews in "
+            "this channel.",
+            "review",
+        )
+    period, rest = None, []
+    for word in words[1:]:
+        try:
+            period = str(parse_period(word))
+        except PeriodError:
+            rest.append(word)
+    if len(rest) > 1 or (action == "here" and period is not None):
+        raise UsageError("Name at most one unit (and, to start, one quarter).", "review")
+    return Command("review", action=action, unit=rest[0] if rest else None, period=period)
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$")
+
+
+def _checkin(words: list[str]) -> Command:
+    """``checkin`` (open mine now), ``checkin at [DAY] [HH:MM]`` or ``checkin at default``."""
+    if not words:
+        return Command("checkin")
+    if words[0].lower() != "at":
+        raise UsageError(
+            "Say `checkin` alone to check in now, or `checkin at` a day and time.", "checkin"
+        )
+    rest = [word.lower() for word in words[1:]]
+    if rest == ["default"]:
+        return Command("checkin", action="default")
+    _needs(rest, 1, "checkin", "a day, a time or both (e.g. `checkin at friday 16:00`)")
+    weekday = _weekday(rest[0])
+    times = rest[1:] if weekday is not None else rest
+    if len(times) > 1 and times[-1] in {"am", "pm"}:
+        times = [" ".join(times)]
+    if len(times) > 1 and weekday is None:
+        raise UsageError(
+            f"`{times[0]}` is not a day: use monday … sunday, or mon … sun.", "checkin"
+        )
+    if len(times) > 1:
+        raise UsageError(f"`{' '.join(times)}` is not one time: use one like `16:00`.", "checkin")
+    at_time = parse_clock(times[0], "checkin") if times else None
+    return Command("checkin", action="at", weekday=weekday, at_time=at_time)
+
+
+def _weekday(word: str) -> int | None:
+    """``fri``/``friday`` → 4; None when the word is not a day."""
+    matches = [i for i, day in enumerate(WEEKDAYS) if len(word) >= 3 and day.startswith(word)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def parse_clock(token: str, subcommand: str) -> str:
+    """``9``, ``9:30``, ``16:00``, ``4pm``, ``4:30 pm`` → ``"HH:MM"`` (24-hour)."""
+    match = _CLOCK.match(token.strip().lower())
+    hours = int(match[1]) if match else -1
+    minutes = int(match[2] or 0) if match else -1
+    if match and match[3]:
+        hours = hours % 12 + (12 if match[3] == "pm" else 0) if 1 <= hours <= 12 else -1
+    if not (0 <= hours <= 23 and 0 <= minutes <= 59):
+        raise UsageError(
+            f"`{token}` is neither a day nor a time: use a day like `friday` and a time "
+            "like `16:00` or `4pm`.",
+            subcommand,
+        )
+    return f"{hours:02d}:{minutes:02d}"
 
 
 def _help(words: list[str]) -> Command:
@@ -311,9 +391,10 @@ _PARSERS: dict[str, Parser] = {
     "csf": _csf,
     "tree": _tree,
     "close": _close,
-    "checkin": _no_args("checkin"),
+    "checkin": _checkin,
     "pause": _pause,
     "resume": _no_args("resume"),
     "digest": _digest,
+    "review": _review,
     "settings": _no_args("settings"),
 }

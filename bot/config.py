@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     goalbot_digest_weekday: int = Field(default=0, ge=0, le=6)
     goalbot_digest_time: str = "09:00"
     goalbot_weekly_dm_cap: int = Field(default=5, ge=1)
+    goalbot_send_per_minute: float = Field(default=300.0, gt=0)  # check-in posts, per process
 
     @field_validator("log_level", mode="before")
     @classmethod

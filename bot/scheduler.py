@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -20,7 +21,8 @@ TICK_SECONDS = 30
 def start_scheduler(
     tick: Callable[[], object], *, seconds: int = TICK_SECONDS
 ) -> BackgroundScheduler:
-    """Start a background scheduler running ``tick`` every ``seconds``; one run at a time."""
+    """Start a background scheduler running ``tick`` at once and then every ``seconds``; one run
+    at a time. The first run right at start-up catches up after a restart or downtime."""
     scheduler = BackgroundScheduler(timezone="UTC")
     scheduler.add_job(
         _logged(tick),
@@ -30,6 +32,7 @@ def start_scheduler(
         max_instances=1,
         coalesce=True,
         misfire_grace_time=seconds * 10,
+        next_run_time=datetime.now(UTC),  # the scheduler's own wall clock: catch up at start
     )
     scheduler.start()
     return scheduler

@@ -147,3 +147,18 @@ def escalation_message(*, lead_name: str, owner_slack_id: str, missed: int) -> M
     )
     blocks = [section(text), context("goalbot tells a lead after repeated missed check-ins.")]
     return Message(text=f"{owner} has missed {missed_text} in a row.", blocks=blocks)
+
+
+DAY_NAMES = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
+
+
+def checkin_rhythm_message(*, weekday: int, time: str, tz: str, personal: bool) -> Message:
+    """Confirms when a person's check-ins now come."""
+    when = f"{DAY_NAMES[weekday]} at {time}, your time ({tz})"
+    if personal:
+        text = f"✅ Your check-ins now come on {when}."
+        hint = "`/goal checkin at default` goes back to the team's day and time."
+    else:
+        text = f"✅ Your check-ins come on the team's day and time again: {when}."
+        hint = "`/goal checkin at friday 16:00` sets your own."
+    return Message(text=text, blocks=[section(escape_keep_refs(text)), context(hint)])

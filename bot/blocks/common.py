@@ -25,7 +25,7 @@ PURPOSES: dict[str, str] = {
     "checkin": "Answer your check-in now.",
     "pause": "Pause your check-ins while you are away.",
     "resume": "Resume your check-ins.",
-    "digest": "Send the weekly alignment digest to this channel.",
+    "digest": "Send the weekly alignment digest to this channel, or preview it now.",
     "review": "Start a unit's quarterly review thread.",
     "settings": "Change workspace settings: time zone, cadence, holidays.",
 }

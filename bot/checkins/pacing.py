@@ -3,8 +3,9 @@
 Slack allows about one message a second per channel (every check-in goes to a different DM,
 so that one does not bind) plus a workspace-wide cap it does not publish; one large integrator
 sends about 525 messages a minute (docs/slack.md). The default, 5 messages a second sustained
-(300 a minute) with bursts of 5, stays well under that. The bucket is per process: with N
-replicas sending, give each ``rate=DEFAULT_RATE / N``. A 429 pauses the bucket for
+(300 a minute) with bursts of 5, stays well under that; ``GOALBOT_SEND_PER_MINUTE`` sets it
+(``goalbot serve`` and ``goalbot tick``). The bucket is per process: with N replicas sending,
+give each about the workspace's cap / N. A 429 pauses the bucket for
 ``Retry-After`` seconds, after which it refills from empty.
 """
 
@@ -20,7 +21,17 @@ DEFAULT_RATE = 5.0
 DEFAULT_BURST = 5
 """Messages that may go out back to back after a quiet spell."""
 
-_EPSILON = 1e-9
+_EPSILON = 1e-6
+_MIN_WAIT = 1e-6
+"""A wait shorter than this would not move a clock read as epoch seconds (a float's step there
+is ~2.4e-7 s), and the bucket would wait for ever for the last sliver of a token."""
+
+
+def per_minute(posts: float) -> TokenBucket:
+    """A bucket for ``posts`` a minute, bursting at most a second's worth (at least the
+    default burst): short stalls between claimed batches are made up, the average holds."""
+    rate = posts / 60
+    return TokenBucket(rate=rate, burst=max(DEFAULT_BURST, round(rate)))
 
 
 class Pacer(Protocol):
@@ -60,7 +71,9 @@ class TokenBucket:
             return self._stamp - now + 1.0 / self.rate
         self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)
         self._stamp = now
-        return 0.0 if self._tokens >= 1 - _EPSILON else (1 - self._tokens) / self.rate
+        if self._tokens >= 1 - _EPSILON:
+            return 0.0
+        return max((1 - self._tokens) / self.rate, _MIN_WAIT)
 
     def acquire(self) -> float:
         """Wait until a post may go out and take its token; the seconds waited."""

@@ -62,7 +62,7 @@ class SlackPoster:
 
     def post(self, message: OutgoingMessage) -> PostResult:
         """Post one DM; raises RateLimited, PostRejected or DeliveryUncertain."""
-        with _slack_errors():
+        with slack_errors():
             response = self._post_client.chat_postMessage(
                 channel=message.channel,
                 text=message.text,
@@ -79,14 +79,14 @@ class SlackPoster:
         if wait > 0:  # conversations.history allows apps outside the Marketplace 1 call a minute
             raise RateLimited(wait)
         try:
-            with _slack_errors():
+            with slack_errors():
                 return self._find(delivery_id, channel or self._open_dm(user_id), since)
         except RateLimited as exc:
             self._lookups_resume_at = self._monotonic() + exc.retry_after
             raise
 
     def _find(self, delivery_id: int, dm: str, since: datetime) -> PostResult | None:
-        for message in self._history(dm, since):
+        for message in history(self._lookup_client, dm, since):
             if delivery_id_of(message.get("metadata")) == delivery_id:
                 return PostResult(channel=dm, ts=str(message["ts"]))
         return None
@@ -96,23 +96,6 @@ class SlackPoster:
         response = self._lookup_client.conversations_open(users=user_id)
         return str(response["channel"]["id"])
 
-    def _history(self, channel: str, since: datetime) -> Iterator[dict[str, Any]]:
-        """The DM's messages since `since`, newest first, page by page."""
-        cursor: str | None = None
-        for _ in range(HISTORY_MAX_PAGES):
-            response = self._lookup_client.conversations_history(
-                channel=channel,
-                oldest=f"{since.timestamp():.6f}",
-                include_all_metadata=True,
-                limit=HISTORY_PAGE_SIZE,
-                cursor=cursor,
-            )
-            yield from response.get("messages") or []
-            cursor = (response.get("response_metadata") or {}).get("next_cursor")
-            if not response.get("has_more") or not cursor:
-                return
-        raise DeliveryUncertain(f"more than {HISTORY_MAX_PAGES} pages of history in {channel}")
-
 
 def _keeping(client: WebClient, *kinds: type[RetryHandler]) -> WebClient:
     """A copy of the client whose retry handlers are only those of the given kinds."""
@@ -121,9 +104,29 @@ def _keeping(client: WebClient, *kinds: type[RetryHandler]) -> WebClient:
     return clone
 
 
+def history(client: WebClient, channel: str, since: datetime) -> Iterator[dict[str, Any]]:
+    """A conversation's messages since `since` with their metadata, newest first, page by page
+    (15 a page for apps outside the Marketplace); at most HISTORY_MAX_PAGES pages."""
+    cursor: str | None = None
+    for _ in range(HISTORY_MAX_PAGES):
+        response = client.conversations_history(
+            channel=channel,
+            oldest=f"{since.timestamp():.6f}",
+            include_all_metadata=True,
+            limit=HISTORY_PAGE_SIZE,
+            cursor=cursor,
+        )
+        yield from response.get("messages") or []
+        cursor = (response.get("response_metadata") or {}).get("next_cursor")
+        if not response.get("has_more") or not cursor:
+            return
+    raise DeliveryUncertain(f"more than {HISTORY_MAX_PAGES} pages of history in {channel}")
+
+
 @contextmanager
-def _slack_errors() -> Iterator[None]:
-    """Translate Slack and network failures into what they mean for the delivery."""
+def slack_errors() -> Iterator[None]:
+    """Translate Slack and network failures into what they mean for a post: rate limited,
+    rejected (not posted) or unknown. Every poster (check-ins, digests, reviews) uses it."""
     try:
         yield
     except SlackApiError as exc:

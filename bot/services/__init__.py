@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
@@ -17,6 +17,10 @@ from bot.services.home import HomeService
 from bot.services.people import PeopleService
 from bot.services.replies import ReplyService
 from bot.services.workspace import Directory, WorkspaceService
+
+if TYPE_CHECKING:
+    from bot.digest.service import DigestService
+    from bot.reviews.service import ReviewService
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,8 @@ class Services:
     replies: ReplyService
     checkins: CheckinService
     events: EventLedger
+    reviews: ReviewService
+    digests: DigestService
 
 
 def build_services(
@@ -49,4 +55,20 @@ def build_services(
         replies=ReplyService(goals),
         checkins=CheckinService(engine, clock, goals),
         events=EventLedger(engine, clock),
+        reviews=_reviews(engine, clock),
+        digests=_digests(engine, clock),
     )
+
+
+def _reviews(engine: Engine, clock: Clock) -> ReviewService:
+    # Imported here: bot.reviews builds on the services above, so it cannot load first.
+    from bot.reviews.service import ReviewService
+
+    return ReviewService(engine, clock)
+
+
+def _digests(engine: Engine, clock: Clock) -> DigestService:
+    # Imported here for the same reason: bot.digest builds on the services above.
+    from bot.digest.service import DigestService
+
+    return DigestService(engine, clock)

@@ -25,10 +25,10 @@ _COPIED = (
 def carry_over(session: Session, goal: Goal, now: datetime) -> Goal:
     """An unsaved, numbered copy of a goal in the next period of the same length.
 
-    The copy keeps the parent when that parent may still hold it (same or enclosing period),
-    keeps the CSF when the CSF's period covers the new one, gets the original's key with a
-    ``~<period>`` suffix, and, when the old due date falls before the new period, is due at
-    the new period's end.
+    The copy links back to the original (``carried_from_id``, its history), keeps the parent
+    when that parent may still hold it (same or enclosing period), keeps the CSF when the
+    CSF's period covers the new one, gets the original's key with a ``~<period>`` suffix,
+    and, when the old due date falls before the new period, is due at the new period's end.
     """
     period = check_period(goal.period).next()
     start, end = period.bounds(fiscal_start_month(session, goal.team_id))
@@ -38,6 +38,7 @@ def carry_over(session: Session, goal: Goal, now: datetime) -> Goal:
         number=next_goal_number(session=session, team_id=goal.team_id),
         key=carried_key(goal.key, period),
         period=str(period),
+        carried_from_id=goal.id,
         parent_id=_kept_parent(session, goal, period),
         csf_id=_kept_csf(session, goal, period),
         due_date=_carried_due(goal.due_date, start, end),

@@ -32,6 +32,15 @@ class Answer:
     away_until: date | None = None
 
 
+@dataclass(frozen=True)
+class PostedCheckin:
+    """Where a check-in DM was posted, and to whom."""
+
+    owner_name: str
+    channel: str
+    message_ts: str
+
+
 class CheckinService:
     """Records answers to check-in DMs and lets their owner undo them for a few minutes."""
 
@@ -73,14 +82,20 @@ class CheckinService:
             delivery.status, delivery.answered_at = DeliveryStatus.SKIPPED, now
             return Answer(owner.name, [], owner.away_until)
 
-    def mark_answered(self, team_id: str, slack_user_id: str, delivery_id: int) -> None:
-        """Record that the owner answered a delivery (no-op for ad-hoc check-ins)."""
+    def mark_answered(
+        self, team_id: str, slack_user_id: str, delivery_id: int
+    ) -> PostedCheckin | None:
+        """Record that the owner answered a delivery; where its DM is, to update it in place
+        (None for ad-hoc check-ins and for a DM whose post was never recorded)."""
         if not delivery_id:
-            return
+            return None
         with unit_of_work(self._engine) as session:
-            delivery = self._load(session, team_id, slack_user_id, delivery_id)[1]
+            owner, delivery = self._load(session, team_id, slack_user_id, delivery_id)
             if delivery.status is not DeliveryStatus.ANSWERED:
                 delivery.status, delivery.answered_at = DeliveryStatus.ANSWERED, self._clock.now()
+            if delivery.channel is None or delivery.message_ts is None:
+                return None
+            return PostedCheckin(owner.name, delivery.channel, delivery.message_ts)
 
     def undo(self, team_id: str, slack_user_id: str, delivery_id: int) -> str:
         """Take an answer back within the undo window; returns the owner's name."""

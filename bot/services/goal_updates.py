@@ -23,6 +23,7 @@ from bot.services.permissions import Actor, require_update_progress
 from bot.services.progress import progress
 from storage.models import CLOSED_STATUSES, Goal, GoalUpdate, Health, UpdateSource
 from storage.repositories.audit import snapshot
+from storage.repositories.deliveries import answer_open_checkin
 from storage.repositories.goals import get_goal
 from storage.repositories.people import get_person
 from storage.repositories.updates import (
@@ -78,6 +79,8 @@ def record_update(
     last = previous.get(saved_id(goal))
     new = _new_update(goal, entry, last, actor.person_id)
     row = add_update(session=session, team_id=team_id, update=new, created_at=now)
+    if actor.person_id == goal.owner_id:  # the owner spoke: no reminder, not missed
+        answer_open_checkin(session=session, team_id=team_id, person_id=goal.owner_id, now=now)
     before = snapshot(last, UPDATE_FIELDS) if last is not None else {}
     audit(session, actor_id, goal, "update", before, _after(row), now)
     return RecordedUpdate(update=row, progress=progress(goal, row.value))

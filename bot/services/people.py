@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -12,6 +13,7 @@ from sqlmodel import Session
 from bot.clock import Clock
 from bot.config import Settings
 from bot.errors import InvalidInput
+from bot.schedule import parse_local_time
 from bot.services.context import audit, load_actor, load_authority, require_person, saved_id
 from bot.services.permissions import require_manage_person, require_set_roles
 from storage.db import unit_of_work
@@ -27,6 +29,8 @@ from storage.repositories.people import (
 from storage.repositories.workspaces import get_or_create_workspace, get_workspace
 
 PROFILE_FIELDS = ("name", "email", "tz", "unit_id", "manager_id")
+RHYTHM_FIELDS = ("checkin_weekday", "checkin_time")
+T = TypeVar("T")
 WORKSPACE_FIELDS = ("timezone", "fiscal_year_start_month", "cadence", "checkin_weekday")
 
 
@@ -42,6 +46,16 @@ def workspace_defaults(settings: Settings) -> dict[str, Any]:
         "digest_time": settings.goalbot_digest_time,
         "weekly_dm_cap": settings.goalbot_weekly_dm_cap,
     }
+
+
+@dataclass(frozen=True)
+class Rhythm:
+    """When a person's check-ins come: weekday (0 = Monday), local time and zone."""
+
+    weekday: int
+    time: str
+    tz: str
+    personal: bool  # False when both come from the workspace's defaults
 
 
 class PeopleService:
@@ -111,6 +125,43 @@ class PeopleService:
         """End a person's away period now."""
         return self._set_away(actor_slack_id, team_id, slack_user_id, None)
 
+    def set_checkin_time(
+        self,
+        actor_slack_id: str,
+        team_id: str,
+        slack_user_id: str,
+        *,
+        weekday: int | None = None,
+        at_time: str | None = None,
+        reset: bool = False,
+    ) -> Rhythm:
+        """Set (or with ``reset``, drop) a person's own check-in day and local time.
+
+        Only what is given changes: a day alone keeps the person's time, and the other way
+        round. The next check-in is rescheduled by the planner under the new rule.
+        """
+        if at_time is not None:
+            _check_time(at_time)
+        with unit_of_work(self._engine) as session:
+            now = self._clock.now()
+            person = _managed_person(session, actor_slack_id, team_id, slack_user_id)
+            before = snapshot(person, RHYTHM_FIELDS)
+            if reset:
+                person.checkin_weekday, person.checkin_time = None, None
+            person.checkin_weekday = _given(weekday, person.checkin_weekday)
+            person.checkin_time = _given(at_time, person.checkin_time)
+            after = snapshot(person, RHYTHM_FIELDS)
+            if before != after:
+                person.next_checkin_at, person.updated_at = None, now
+                audit(session, actor_slack_id, person, "rhythm", before, after, now)
+            workspace = self._ensure(session, team_id)
+            return Rhythm(
+                weekday=_given(person.checkin_weekday, workspace.checkin_weekday),
+                time=person.checkin_time or workspace.checkin_time,
+                tz=person.tz or workspace.timezone,
+                personal=person.checkin_weekday is not None or person.checkin_time is not None,
+            )
+
     def set_role(self, actor_slack_id: str, team_id: str, slack_user_id: str, role: Role) -> Person:
         """Make a person a member, executive or admin (admins only; one admin always stays)."""
         with unit_of_work(self._engine) as session:
@@ -130,13 +181,7 @@ class PeopleService:
     ) -> Person:
         with unit_of_work(self._engine) as session:
             now = self._clock.now()
-            person = require_person(session, team_id, slack_user_id)
-            require_manage_person(
-                load_actor(session, team_id, actor_slack_id),
-                load_authority(session, team_id, person.unit_id),
-                person_id=saved_id(person),
-                person_name=person.name or f"<@{slack_user_id}>",
-            )
+            person = _managed_person(session, actor_slack_id, team_id, slack_user_id)
             before = snapshot(person, ["away_until"])
             person.away_until, person.updated_at = until, now
             action = "pause" if until is not None else "resume"
@@ -165,6 +210,31 @@ class PeopleService:
             at=now,
         )
         return workspace
+
+
+def _managed_person(
+    session: Session, actor_slack_id: str, team_id: str, slack_user_id: str
+) -> Person:
+    """A person whose check-ins the actor may manage (themselves, their lead, an admin)."""
+    person = require_person(session, team_id, slack_user_id)
+    require_manage_person(
+        load_actor(session, team_id, actor_slack_id),
+        load_authority(session, team_id, person.unit_id),
+        person_id=saved_id(person),
+        person_name=person.name or f"<@{slack_user_id}>",
+    )
+    return person
+
+
+def _given(value: T | None, current: T) -> T:
+    return current if value is None else value
+
+
+def _check_time(text: str) -> None:
+    try:
+        parse_local_time(text)
+    except ValueError as error:
+        raise InvalidInput(f"`{text}` is not a time: use one like 16:00.", field="time") from error
 
 
 def _keep_an_admin(session: Session, person: Person, role: Role) -> None:

@@ -22,7 +22,11 @@ from storage.models import Cadence, DigestSubscription, Person, Unit, Workspace
 from storage.repositories.audit import record_audit, snapshot
 from storage.repositories.csfs import list_csfs_of_period
 from storage.repositories.digests import add_subscription, find_subscription
-from storage.repositories.people import find_people_by_name, get_person_by_slack_id
+from storage.repositories.people import (
+    clear_next_checkins,
+    find_people_by_name,
+    get_person_by_slack_id,
+)
 from storage.repositories.units import get_unit, list_units
 from storage.repositories.workspaces import get_or_create_workspace
 
@@ -43,6 +47,8 @@ class WorkspaceSettings:
 
 
 SETTING_FIELDS = tuple(field.name for field in fields(WorkspaceSettings))
+SCHEDULE_FIELDS = {"timezone", "cadence", "checkin_weekday", "checkin_time", "holidays"}
+"""Settings that move check-ins: changing one reschedules every owner's next check-in."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,8 @@ class WorkspaceService:
                 setattr(workspace, name, list(value) if name == "holidays" else value)
             after = snapshot(workspace, SETTING_FIELDS)
             changed = [name for name in SETTING_FIELDS if before[name] != after[name]]
+            if set(changed) & SCHEDULE_FIELDS:
+                clear_next_checkins(session=session, team_id=team_id)
             if changed:
                 record_audit(
                     session=session,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.checkins.pacing import DEFAULT_BURST, DEFAULT_RATE, NoPacing, TokenBucket
+from bot.checkins.pacing import DEFAULT_BURST, DEFAULT_RATE, NoPacing, TokenBucket, per_minute
 
 
 class FakeTime:
@@ -84,3 +84,35 @@ def test_no_pacing_never_waits() -> None:
     pacer = NoPacing()
     pacer.pause(60)
     assert pacer.acquire() == 0.0
+
+
+@pytest.mark.parametrize(
+    ("posts", "rate", "burst"), [(300, 5.0, 5), (120, 2.0, 5), (5700, 95.0, 95)]
+)
+def test_per_minute_bursts_a_seconds_worth_at_least_the_default(
+    posts: float, rate: float, burst: int
+) -> None:
+    bucket = per_minute(posts)
+    assert (bucket.rate, bucket.burst) == (rate, burst)
+
+
+def test_a_stall_shorter_than_the_burst_is_made_up_so_the_average_holds() -> None:
+    fake = FakeTime()
+    bucket = TokenBucket(10.0, 10, monotonic=fake.monotonic, sleep=fake.sleep)
+    for _ in range(10):
+        bucket.acquire()  # the initial burst
+    start = fake.now
+    for n in range(100):
+        if n % 20 == 0:
+            fake.now += 0.8  # a claimed batch's database work between posts
+        bucket.acquire()
+    assert fake.now - start == pytest.approx(10.0, abs=0.11)  # 100 posts at 10 a second
+
+
+def test_a_clock_read_as_epoch_seconds_never_stalls_on_a_sliver_of_a_token() -> None:
+    fake = FakeTime()
+    fake.now = 1_798_761_600.0  # 2027-01-01 as epoch seconds: a float's step is ~2.4e-7 s here
+    bucket = TokenBucket(95.0, 95, monotonic=fake.monotonic, sleep=fake.sleep)
+    for _ in range(1_000):
+        bucket.acquire()
+    assert fake.now - 1_798_761_600.0 == pytest.approx((1_000 - 95) / 95.0, rel=1e-3)

@@ -57,7 +57,7 @@ def test_update_without_health_keeps_the_note() -> None:
         ("csf remove sales 2027-Q1 two", "`two` is not a rank"),
         ("csf rename sales", "`rename` is not a csf action"),
         ("digest everywhere", "Say `here`"),
-        ("checkin now", "takes no arguments"),
+        ("checkin now", "or `checkin at` a day and time"),
         ("list sales marketing", "one scope at a time"),
     ],
 )
