@@ -3,7 +3,8 @@
 CSV has the import columns first, so a table whose goals all have keys imports back
 unchanged, then read-only columns: the goal number and its latest update. JSON holds every
 column of the workspace, units, people, CSFs, goals, updates, reviews and review responses,
-rows ordered by id. Timestamps are ISO-8601 UTC (``2027-01-04T09:00:00Z``).
+rows ordered by id, then ``review_summaries``: one readable record per review with its ratings
+(``bot.reviews.export``). Timestamps are ISO-8601 UTC (``2027-01-04T09:00:00Z``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bot.errors import NotFound
 from bot.plan.parse_csv import COLUMNS
 from bot.plan.people import is_unlinked
 from bot.plan.write import RENAMES
+from bot.reviews.export import review_summaries
 from storage.models import Csf, Goal, GoalUpdate, Person, Review, ReviewResponse, Unit, Workspace
 from storage.repositories.plan import Row, latest_updates, list_rows
 
@@ -73,6 +75,8 @@ def _write_json(workspace: Row, tables: dict[str, list[Row]], out: TextIO) -> No
         "workspace": _json_row(workspace),
         **{name: [_json_row(row) for row in rows] for name, rows in tables.items()},
     }
+    summaries = review_summaries(tables["reviews"], tables["review_responses"], tables["units"])
+    document["review_summaries"] = [_json_row(row) for row in summaries]
     json.dump(document, out, indent=2, ensure_ascii=False)
     out.write("\n")
 
