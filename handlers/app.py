@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltResponse
-from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
 from bot.services import Services
 from handlers import actions, commands, events, views
+from handlers.deferred import report_error
 
 logger = logging.getLogger(__name__)
-
-SORRY = (
-    "Sorry, something went wrong on goalbot's side and nothing was changed. "
-    "It has been logged for the admins; please try again in a minute."
-)
-LISTENER_THREADS = 16
 
 
 def create_app(
@@ -34,10 +26,10 @@ def create_app(
         signing_secret=_signing_secret(settings, socket_mode),
         token_verification_enabled=False,
         raise_error_for_unhandled_request=False,
-        listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener"),
+        process_before_response=True,
     )
     app.middleware(_once_per_event(services))
-    app.error(_report_error)
+    app.error(report_error)
     for module in (commands, actions, views, events):
         module.register(app, services)
     return app
@@ -64,19 +56,3 @@ def _once_per_event(services: Services) -> Callable[..., BoltResponse | None]:
         return next()
 
     return middleware
-
-
-def _report_error(
-    error: Exception, body: dict[str, Any], respond: Respond | None, client: WebClient
-) -> None:
-    """Log the traceback; tell the person something went wrong without showing internals."""
-    logger.error("unhandled error in a listener", exc_info=error)
-    try:
-        if respond is not None and respond.response_url:
-            respond(text=SORRY, response_type="ephemeral", replace_original=False)
-            return
-        user = (body.get("user") or {}).get("id") or body.get("user_id")
-        if user:
-            client.chat_postMessage(channel=user, text=SORRY)
-    except SlackApiError:
-        logger.exception("could not tell the user about the error")

@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from waitress import wasyncore
 from waitress.server import create_server
 
+from handlers.deferred import AFTER_ACK, REQUESTS
 from storage.db import ping
 
 if TYPE_CHECKING:
@@ -27,6 +28,8 @@ logger = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 SERVER_THREADS = 16
+DRAIN_SECONDS = 30
+"""How long a stopping server waits for acked work to finish."""
 
 
 class GoalbotWsgi:
@@ -40,7 +43,8 @@ class GoalbotWsgi:
         """Route /healthz here and everything else to Bolt."""
         if environ.get("PATH_INFO") == HEALTH_PATH:
             return self._health(start_response)
-        return self._slack(environ, start_response)
+        with REQUESTS.request():
+            return self._slack(environ, start_response)
 
     def _health(self, start_response: StartResponse) -> Iterable[bytes]:
         try:
@@ -93,6 +97,10 @@ class BackgroundServer:
     def __exit__(self, *exc: object) -> None:
         self._stopping.set()
         self._thread.join(timeout=10)
+        if not AFTER_ACK.wait_idle(timeout=DRAIN_SECONDS):
+            logger.warning(
+                "after-ack work still running %s s after the server stopped", DRAIN_SECONDS
+            )
 
     def _serve(self) -> None:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, Respond
+from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.blocks.checkin import checkin_update_modal, parse_pick_value, typed_updates_confirmation
@@ -21,8 +21,7 @@ Listener = Callable[..., None]
 def new_goal_clicked(services: Services) -> Listener:
     """Open the new-goal modal."""
 
-    def handle(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
+    def handle(body: dict[str, Any], client: WebClient) -> None:
         asker = Asker.from_interaction(body)
         form = services.directory.goal_form(asker.team_id, asker.user_id)
         view = new_goal_modal(
@@ -40,8 +39,7 @@ def new_goal_clicked(services: Services) -> Listener:
 def open_checkin_clicked(services: Services) -> Listener:
     """Open the check-in modal for all of the person's open goals."""
 
-    def handle(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        ack()
+    def handle(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         asker = Asker.from_interaction(body)
         goals = services.goals.list_for(asker.team_id, owner_slack_id=asker.user_id)
         delivery_id = int(action.get("value") or 0)
@@ -54,8 +52,7 @@ def open_checkin_clicked(services: Services) -> Listener:
 def goal_picked(services: Services) -> Listener:
     """Record a typed value for the goal the owner picked, in place of the question."""
 
-    def handle(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        ack()
+    def handle(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         asker = Asker.from_interaction(body)
         picked = parse_pick_value(action.get("value", ""))
         try:

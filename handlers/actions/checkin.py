@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from slack_bolt import Ack, Respond
+from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.blocks.checkin import (
@@ -42,8 +42,7 @@ def _or_explain(respond: Respond, answer: Callable[[], T]) -> T | None:
 def no_change_clicked(services: Services) -> Listener:
     """Record "no change" on every goal and show what was recorded, with Undo."""
 
-    def handle(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        ack()
+    def handle(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         asker, delivery = Asker.from_interaction(body), _delivery(action)
         answer = _or_explain(
             respond, lambda: services.checkins.no_change(asker.team_id, asker.user_id, delivery)
@@ -61,8 +60,7 @@ def no_change_clicked(services: Services) -> Listener:
 def update_clicked(services: Services) -> Listener:
     """Open the modal to update every goal at once."""
 
-    def handle(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        ack()
+    def handle(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         asker = Asker.from_interaction(body)
         goals = services.goals.list_for(asker.team_id, owner_slack_id=asker.user_id)
         view = checkin_update_modal(goals=goals, delivery_id=_delivery(action))
@@ -74,8 +72,7 @@ def update_clicked(services: Services) -> Listener:
 def away_clicked(services: Services) -> Listener:
     """Skip this cycle: the owner is away until the end of their week."""
 
-    def handle(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        ack()
+    def handle(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         asker, delivery = Asker.from_interaction(body), _delivery(action)
         answer = _or_explain(
             respond,
@@ -94,8 +91,7 @@ def away_clicked(services: Services) -> Listener:
 def undo_clicked(services: Services) -> Listener:
     """Take the answer back and show the check-in again."""
 
-    def handle(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        ack()
+    def handle(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         asker, delivery = Asker.from_interaction(body), _delivery(action)
         owner_name = _or_explain(
             respond, lambda: services.checkins.undo(asker.team_id, asker.user_id, delivery)

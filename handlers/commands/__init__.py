@@ -7,10 +7,11 @@ from slack_bolt import App
 from bot.ids import GOAL_COMMAND
 from bot.services import Services
 from handlers.commands.goal import goal_command
+from handlers.deferred import after_ack
 
 COMMANDS = (GOAL_COMMAND,)
 
 
 def register(app: App, services: Services) -> None:
     """Bind every slash command."""
-    app.command(GOAL_COMMAND)(goal_command(services))
+    app.command(GOAL_COMMAND)(after_ack(goal_command(services)))

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, Respond
+from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.blocks.common import error_message
@@ -22,8 +22,7 @@ logger = logging.getLogger(__name__)
 def goal_command(services: Services) -> Callable[..., None]:
     """The ``/goal`` listener."""
 
-    def handle(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        ack()
+    def handle(command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         asker = Asker.from_command(command)
         try:
             parsed = parse_command(command.get("text", ""))

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from slack_sdk import WebClient
 
-from bot.blocks.checkin import checkin_update_modal
+from bot.blocks.checkin import checkin_rhythm_message, checkin_update_modal
 from bot.blocks.common import confirmation_message, help_message
+from bot.blocks.digest import digest_preview_message
 from bot.blocks.goals import (
     csf_list_message,
     goal_details_message,
@@ -21,6 +22,7 @@ from bot.blocks.settings import settings_modal
 from bot.command_text import Command, UserRef
 from bot.errors import InvalidInput
 from bot.services import Services
+from handlers.commands.review import review_subcommand
 from handlers.requests import Asker
 from storage.models import Person, UpdateSource
 
@@ -145,12 +147,25 @@ def _csf(call: Invocation) -> Message:
     return csf_list_message(unit_name, period, csfs.list_for(call.team, unit, period), warning)
 
 
-def _checkin(call: Invocation) -> None:
+def _checkin(call: Invocation) -> Message | None:
+    if call.command.action:
+        rhythm = call.services.people.set_checkin_time(
+            call.user,
+            call.team,
+            call.user,
+            weekday=call.command.weekday,
+            at_time=call.command.at_time,
+            reset=call.command.action == "default",
+        )
+        return checkin_rhythm_message(
+            weekday=rhythm.weekday, time=rhythm.time, tz=rhythm.tz, personal=rhythm.personal
+        )
     goals = call.services.goals.list_for(call.team, owner_slack_id=call.user)
     if not goals:
         raise InvalidInput("You own no open goals, so there is nothing to check in on.")
     view = checkin_update_modal(goals=goals, delivery_id=AD_HOC_CHECKIN)
     call.client.views_open(trigger_id=call.asker.trigger_id, view=view)
+    return None
 
 
 def _pause(call: Invocation) -> Message:
@@ -166,6 +181,8 @@ def _resume(call: Invocation) -> Message:
 
 
 def _digest(call: Invocation) -> Message:
+    if call.command.action == "preview":
+        return digest_preview_message(call.services.digests.preview(call.team, call.command.unit))
     channel = call.asker.channel_id
     result = call.services.workspace.subscribe_digest(
         call.user, call.team, channel, call.command.unit
@@ -173,6 +190,10 @@ def _digest(call: Invocation) -> Message:
     if not result.created:
         return confirmation_message(f"This channel already gets the digest of {result.scope}.")
     return confirmation_message(f"This channel will get the weekly digest of {result.scope}.")
+
+
+def _review(call: Invocation) -> Message:
+    return review_subcommand(call.services, call.asker, call.command, call.client)
 
 
 def _settings(call: Invocation) -> None:
@@ -216,5 +237,6 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "pause": _pause,
     "resume": _resume,
     "digest": _digest,
+    "review": _review,
     "settings": _settings,
 }

@@ -10,6 +10,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.blocks.checkin import (
+    checkin_answered_message,
     parse_checkin_update,
     parse_delivery_id,
     typed_updates_confirmation,
@@ -21,6 +22,7 @@ from bot.blocks.settings import parse_settings
 from bot.errors import GoalbotError, InvalidInput
 from bot.services import Services
 from bot.services.workspace import WorkspaceSettings
+from handlers.deferred import AFTER_ACK, report_error
 from handlers.requests import Asker
 from storage.models import UpdateSource
 
@@ -103,12 +105,32 @@ def checkin_submitted(services: Services) -> Listener:
                 return _refuse(ack, {entry.value_block: error.message}, asker, "check-in")
             recorded.append((f"G-{entry.number}", _describe(result.update.value, entry)))
         ack()
-        if delivery:
-            services.checkins.mark_answered(asker.team_id, asker.user_id, delivery)
-        reply = typed_updates_confirmation(recorded, ())
-        client.chat_postMessage(channel=asker.user_id, **reply.kwargs())
+        AFTER_ACK.submit(_confirm_checkin, services, asker, delivery or 0, recorded, client)
 
     return handle
+
+
+def _confirm_checkin(
+    services: Services,
+    asker: Asker,
+    delivery_id: int,
+    recorded: list[tuple[str, str]],
+    client: WebClient,
+) -> None:
+    """After the modal closes: the check-in DM shows what was recorded, with Undo, in place;
+    without a check-in DM (``/goal checkin``) a new DM confirms it."""
+    try:
+        posted = services.checkins.mark_answered(asker.team_id, asker.user_id, delivery_id)
+        if posted is None:
+            reply = typed_updates_confirmation(recorded, ())
+            client.chat_postMessage(channel=asker.user_id, **reply.kwargs())
+            return
+        answered = checkin_answered_message(
+            owner_name=posted.owner_name, recorded=recorded, delivery_id=delivery_id, undo=True
+        )
+        client.chat_update(channel=posted.channel, ts=posted.message_ts, **answered.kwargs())
+    except Exception as error:  # noqa: BLE001 -- the updates are saved; the person is told
+        report_error(error, {"user": {"id": asker.user_id}}, None, client)
 
 
 def _describe(value: float | None, entry: Any) -> str:

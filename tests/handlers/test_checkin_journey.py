@@ -72,6 +72,23 @@ def test_update_modal_bad_value_then_good(run: Running, goals: Goals, clock: Fix
     update = eventually(lambda: _updates(run))[0]
     assert (update.value, update.confidence, update.delivery_id) == (12.0, 8, delivery.id)
     eventually(lambda: _status(run, delivery.id) == DeliveryStatus.ANSWERED)
+    answered = eventually(lambda: "Recorded" in rendered(run.slack.dm_messages(REP)[0]))
+    assert answered and len(run.slack.dm_messages(REP)) == 1  # the DM itself, updated in place
+    assert "G-3" in rendered(run.slack.dm_messages(REP)[0])
+
+    assert run.driver.click_in_dm(REP, "Undo").status == 200
+    eventually(lambda: not _updates(run))
+    eventually(lambda: "Update" in rendered(run.slack.dm_messages(REP)[0]))
+    assert _status(run, delivery.id) == DeliveryStatus.SENT
+
+
+def test_a_check_in_by_command_is_confirmed_in_a_new_dm(run: Running, goals: Goals) -> None:
+    assert run.driver.slash(REP, "checkin").status == 200
+    eventually(lambda: run.slack.open_views(REP))
+    assert run.driver.submit(REP, {"New value": "7"}).status == 200
+    confirmation = eventually(lambda: run.slack.dm_messages(REP))
+    assert "G-3" in rendered(confirmation[0]) and "7" in rendered(confirmation[0])
+    assert [u.value for u in _updates(run)] == [7.0]
 
 
 def test_away_this_week_skips_the_cycle(run: Running, goals: Goals, clock: FixedClock) -> None:
@@ -88,3 +105,23 @@ def test_a_second_tick_sends_nothing_more(run: Running, goals: Goals, clock: Fix
     tick = make_tick(run.engine, clock, run.services, make_web_client(settings_for(run.slack)))
     assert tick().send.delivered == 0
     assert len(run.slack.calls("chat.postMessage")) == 1
+
+
+def test_a_typed_reply_answers_the_open_check_in(
+    run: Running, goals: Goals, clock: FixedClock
+) -> None:
+    delivery = _deliver_checkin(run, clock)
+    assert run.driver.dm(REP, "G-3 12 on track").status == 200
+    eventually(lambda: _updates(run))
+    eventually(lambda: _status(run, delivery.id) == DeliveryStatus.ANSWERED)
+
+
+def test_an_update_by_someone_else_leaves_the_check_in_open(
+    run: Running, goals: Goals, clock: FixedClock
+) -> None:
+    delivery = _deliver_checkin(run, clock)
+    run.services.goals.record_update(
+        "UEMEA", run.org.team_id, 3, 5.0, None, None, "", False, UpdateSource.COMMAND
+    )
+    assert [u.value for u in _updates(run)] == [5.0]
+    assert _status(run, delivery.id) == DeliveryStatus.SENT

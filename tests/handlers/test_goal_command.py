@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from bot.standin.people import eventually
 from storage.db import unit_of_work
-from storage.models import DigestSubscription, GoalStatus, GoalUpdate
+from storage.models import DigestSubscription, GoalStatus, GoalUpdate, Person
 from storage.repositories.goals import get_goal_by_number
 from tests.handlers.harness import Goals, Running, ask
 
@@ -127,6 +127,16 @@ def test_pause_and_resume(run: Running, goals: Goals) -> None:
     assert "is not in the future" in ask(run, REP, "pause until 2026-12-01")
 
 
+def test_checkin_at_sets_my_own_check_in_day_and_time(run: Running, goals: Goals) -> None:
+    assert "now come on Fridays at 16:00, your time" in ask(run, REP, "checkin at friday 16:00")
+    assert "Tuesdays at 16:00" in ask(run, REP, "checkin at tue")
+    assert "the team's day and time again" in ask(run, REP, "checkin at default")
+    assert "`someday` is neither a day nor a time" in ask(run, REP, "checkin at someday")
+    with unit_of_work(run.engine) as session:
+        person = session.exec(select(Person).where(Person.slack_user_id == REP)).one()
+        assert (person.checkin_weekday, person.checkin_time) == (None, None)
+
+
 def test_digest_here_subscribes_the_channel(run: Running, goals: Goals) -> None:
     channel = run.slack.add_channel("leadership", members=[EXEC, LEAD])
     before = len(run.slack.ephemerals(user=EXEC))
@@ -151,7 +161,7 @@ def test_checkin_opens_the_modal_or_explains(run: Running, goals: Goals) -> None
     view = eventually(lambda: run.slack.open_views(REP))[-1]
     assert view["callback_id"] == "checkin_update"
     assert "nothing to check in on" in ask(run, ADMIN, "checkin")
-    assert "takes no arguments" in ask(run, REP, "checkin now")
+    assert "or `checkin at` a day and time" in ask(run, REP, "checkin now")
 
 
 def test_settings_for_admins_only(run: Running, goals: Goals) -> None:

@@ -42,6 +42,23 @@ EVENT_SAMPLES = {
     },
     "user_change": {"type": "user_change", "user": {"id": "UREP", "tz": "Europe/Berlin"}},
     "team_join": {"type": "team_join", "user": {"id": "UNEW1", "real_name": "New Person"}},
+    "message.channels": {
+        "type": "message",
+        "channel_type": "channel",
+        "channel": "C1",
+        "user": "UREP",
+        "text": "a reply",
+        "ts": "2.0",
+        "thread_ts": "1.0",
+    },
+    "message.groups": {
+        "type": "message",
+        "channel_type": "group",
+        "channel": "G1",
+        "user": "UREP",
+        "text": "hi all",
+        "ts": "3.0",
+    },
 }
 
 

@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from bot.logs import RedactTokens, configure_logging
 from bot.standin.people import eventually
-from handlers.app import SORRY
+from handlers.deferred import SORRY
 from handlers.serve import GoalbotWsgi
 from storage.db import make_engine, unit_of_work
 from storage.models import GoalUpdate, ProcessedEvent

@@ -1,0 +1,193 @@
+"""Ack first, work after: Slack gets its answer at once; the listener's work runs later.
+
+Every slash command, button and event is registered with :func:`after_ack`: the request
+thread only acknowledges and queues the work (``process_before_response=True``, so an ack
+never waits for a free worker), and the listener itself runs on :data:`AFTER_ACK`, an
+:class:`AckFirstExecutor`. That executor lets requests still waiting for their ack go first:
+a worker waits, briefly (:data:`YIELD_AT_MOST`), until no request is in flight before it
+starts its task, so that on a busy two-core machine the CPU serves acks before the work
+behind them. Modal submissions stay inline, since their field errors travel in the ack.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Any
+
+from slack_bolt.context.respond import Respond
+from slack_bolt.kwargs_injection import Args
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+logger = logging.getLogger(__name__)
+
+SORRY = (
+    "Sorry, something went wrong on goalbot's side and nothing was changed. "
+    "It has been logged for the admins; please try again in a minute."
+)
+LISTENER_THREADS = 8
+"""Workers for after-ack work; more would only contend for the GIL on a small machine."""
+SETTLE = 0.02
+"""Seconds without a new answer before a burst of requests counts as over."""
+YIELD_AT_MOST = 0.25
+"""Seconds after-ack work waits for in-flight requests; well inside a trigger_id's 3 s."""
+
+
+class InFlight:
+    """Counts Slack requests that have not been answered yet, in this process.
+
+    "Quiet" means none in flight and none answered in the last ``settle`` seconds: requests of
+    a burst arrive a few milliseconds apart, and work started in such a gap would hold the
+    interpreter while the rest of the burst waits for its ack.
+    """
+
+    def __init__(self, settle: float = SETTLE, monotonic: Callable[[], float] = time.monotonic):
+        self._quiet = threading.Condition()
+        self._count = 0
+        self._settle = settle
+        self._monotonic = monotonic
+        self._last_answer = -settle
+
+    @contextmanager
+    def request(self) -> Iterator[None]:
+        """Count one request for as long as it is being answered."""
+        with self._quiet:
+            self._count += 1
+        try:
+            yield
+        finally:
+            with self._quiet:
+                self._count -= 1
+                self._last_answer = self._monotonic()
+                self._quiet.notify_all()
+
+    def wait_until_quiet(self, timeout: float) -> bool:
+        """Wait until quiet, at most ``timeout`` seconds; True if it is."""
+        deadline = self._monotonic() + timeout
+        with self._quiet:
+            while True:
+                now = self._monotonic()
+                settled = self._last_answer + self._settle - now
+                if self._count == 0 and settled <= 0:
+                    return True
+                if now >= deadline:
+                    return False
+                wait = deadline - now if self._count else min(settled, deadline - now)
+                self._quiet.wait(wait)
+
+
+REQUESTS = InFlight()
+"""The process's requests in flight: counted by the HTTP server, read by the executor."""
+
+
+class AckFirstExecutor(ThreadPoolExecutor):
+    """A thread pool whose tasks yield to unanswered requests before they start."""
+
+    def __init__(
+        self,
+        max_workers: int,
+        *,
+        requests: InFlight = REQUESTS,
+        yield_at_most: float = YIELD_AT_MOST,
+    ) -> None:
+        super().__init__(max_workers, thread_name_prefix="after-ack")
+        self._requests = requests
+        self._yield_at_most = yield_at_most
+        self._idle = threading.Condition()
+        self._pending = 0
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        """Queue ``fn``; it starts once requests in flight are answered (or after a moment)."""
+
+        def when_quiet() -> Any:
+            try:
+                self._requests.wait_until_quiet(self._yield_at_most)
+                return fn(*args, **kwargs)
+            finally:
+                with self._idle:
+                    self._pending -= 1
+                    self._idle.notify_all()
+
+        with self._idle:
+            self._pending += 1
+        try:
+            return super().submit(when_quiet)
+        except BaseException:
+            with self._idle:
+                self._pending -= 1
+            raise
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until every queued task has finished, at most ``timeout`` seconds; True if so.
+
+        A server stopping calls this after it stops taking requests: work already acked to
+        Slack finishes (with the Web API still reachable) instead of being lost or running
+        into whatever starts next.
+        """
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout)
+
+
+AFTER_ACK = AckFirstExecutor(LISTENER_THREADS)
+"""The process's workers for after-ack work (threads start on first use)."""
+
+
+def after_ack(
+    handler: Callable[..., None], *, executor: Executor = AFTER_ACK
+) -> Callable[[Args], None]:
+    """A listener that acks at once and queues ``handler`` on ``executor``.
+
+    Use as ``app.action(ACTION_ID)(after_ack(handler))``. The handler declares the Bolt
+    arguments it needs (``body``, ``respond``, ``client``...) as a normal listener does and
+    must not call ``ack`` (that has happened); its errors are logged and the person is told.
+    The arguments are handed over as Bolt built them for this request: nothing else uses them
+    once the ack is sent, so no copy is needed (Bolt's own *lazy* listeners deep-copy the
+    whole request, which doubled the cost of an ack).
+    """
+    names = list(inspect.signature(handler).parameters)
+
+    def work(args: Args) -> None:
+        try:
+            handler(**{name: getattr(args, name) for name in names})
+        except Exception as error:  # noqa: BLE001 -- reported to the user, traceback logged
+            report_error(error, args.body, args.respond, args.client)
+
+    def ack_then_queue(args: Args) -> None:
+        args.ack()
+        executor.submit(work, args)
+
+    ack_then_queue.__name__ = getattr(handler, "__name__", "listener")
+    return ack_then_queue
+
+
+def report_error(
+    error: Exception, body: dict[str, Any], respond: Respond | None, client: WebClient
+) -> None:
+    """Log the traceback; tell the person something went wrong without showing internals."""
+    logger.error("unhandled error in a listener", exc_info=error)
+    try:
+        if respond is not None and respond.response_url:
+            respond(text=SORRY, response_type="ephemeral", replace_original=False)
+            return
+        user = _who_asked(body)
+        if user:
+            client.chat_postMessage(channel=user, text=SORRY)
+    except SlackApiError:
+        logger.exception("could not tell the user about the error")
+
+
+def _who_asked(body: dict[str, Any]) -> str | None:
+    """The Slack id of the person behind an interaction, a command or a message event."""
+    interaction_user = body.get("user")
+    if isinstance(interaction_user, dict) and interaction_user.get("id"):
+        return str(interaction_user["id"])
+    if body.get("user_id"):
+        return str(body["user_id"])
+    event_user = (body.get("event") or {}).get("user")
+    return event_user if isinstance(event_user, str) else None
