@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -10,7 +11,8 @@ from bot.standin.clock import StandinClock
 from bot.standin.errors import SlackError
 from bot.standin.limits import Faults, RateLimiter, RateLimits
 from bot.standin.messages import is_top_level
-from bot.standin.models import JSON, RecordedCall
+from bot.standin.models import JSON, Activity, Message, RecordedCall
+from bot.standin.scopes import DEFAULT_SCOPES
 from bot.standin.state import Workspace
 
 
@@ -102,8 +104,13 @@ class Control:
         with self.ws.lock:
             return self.ws.directory.dm(user_id).id
 
-    def messages(self, channel: str, *, include_replies: bool = False) -> list[JSON]:
-        """The messages in a conversation (id, ``#name`` or user id for the DM), oldest first."""
+    def messages(
+        self, channel: str, *, include_replies: bool = False, include_revisions: bool = False
+    ) -> list[JSON]:
+        """The messages in a conversation (id, ``#name`` or user id for the DM), oldest first.
+
+        `include_revisions` adds ``revisions``: each edited message's earlier versions.
+        """
         with self.ws.lock:
             cid = self._conversation_id(channel)
             if cid is None:
@@ -111,6 +118,8 @@ class Control:
             found = self.ws.messages.all(cid)
             if not include_replies:
                 found = [m for m in found if is_top_level(m) or m.reply_broadcast]
+            if include_revisions:
+                return [{**self.ws.message_json(m), "revisions": m.revisions} for m in found]
             return [self.ws.message_json(m) for m in found]
 
     def dm_messages(self, user_id: str, *, include_replies: bool = False) -> list[JSON]:
@@ -169,6 +178,46 @@ class Control:
         with self.ws.lock:
             return [c for c in self.ws.calls if method is None or c.method == method]
 
+    def users(self) -> list[JSON]:
+        """Every member (and the bot), as users.info shows them, in the order they were added."""
+        with self.ws.lock:
+            return [self.ws.user_json(user) for user in self.ws.directory.users.values()]
+
+    def conversations(self) -> list[JSON]:
+        """Every channel and DM, as conversations.info shows them, oldest first."""
+        with self.ws.lock:
+            found = self.ws.directory.conversations.values()
+            return [{**self.ws.conversation_json(c), "name": c.name} for c in found]
+
+    def post_as_user(
+        self, user_id: str, channel: str, text: str, *, thread_ts: str | None = None
+    ) -> JSON:
+        """A message a person writes in a channel or thread, as their Slack client posts it."""
+        with self.ws.lock:
+            user = self.ws.directory.user(user_id)
+            conv = self.ws.directory.resolve(channel)
+            if user.id not in conv.members:
+                raise SlackError("not_in_channel")
+            stamp = self.ws.ts.next(self.clock.time())
+            msg = Message(stamp, conv.id, user.id, text, thread_ts=thread_ts or None)
+            return {**self.ws.message_json(self.ws.messages.add(msg)), "channel": conv.id}
+
+    def record_activity(
+        self, user: str, channel: str, kind: str, text: str, details: tuple[str, ...] = ()
+    ) -> JSON:
+        """Note what a person did in their client (see :class:`Activity`); stamped now."""
+        with self.ws.lock:
+            entry = Activity(self.ws.ts.next(self.clock.time()), user, channel, kind, text, details)
+            self.ws.activity.append(entry)
+            return _activity_json(entry)
+
+    def activity(self, channel: str | None = None) -> list[JSON]:
+        """What people did in their clients, oldest first, optionally in one conversation."""
+        with self.ws.lock:
+            cid = self._conversation_id(channel) if channel else None
+            found = [a for a in self.ws.activity if channel is None or a.channel == cid]
+            return [_activity_json(a) for a in found]
+
     def issue_trigger_id(self, user_id: str) -> str:
         """A trigger_id as if the user just interacted; valid 3 s of the stand-in clock."""
         with self.ws.lock:
@@ -187,6 +236,17 @@ class Control:
         """Move the stand-in clock forward (seconds or a timedelta)."""
         self.clock.advance(delta)
 
+    def set_scopes(self, scopes: Iterable[str] | None) -> None:
+        """The bot scopes the token holds (None: every scope); see ``bot.standin.scopes``."""
+        with self.ws.lock:
+            self.ws.scopes = None if scopes is None else set(scopes)
+
+    def revoke_scope(self, scope: str) -> None:
+        """Take one scope away from the token (the others of the manifest stay)."""
+        with self.ws.lock:
+            held = DEFAULT_SCOPES if self.ws.scopes is None else self.ws.scopes
+            self.ws.scopes = set(held) - {scope}
+
     def set_rate_limit(self, method: str, per_minute: float) -> None:
         """Give a method its own limit (calls per minute) and turn rate limiting on."""
         self.rate_limits.per_minute[method] = per_minute
@@ -202,3 +262,14 @@ class Control:
         except SlackError:
             conv = directory.conversations.get(channel)
             return conv.id if conv else None
+
+
+def _activity_json(entry: Activity) -> JSON:
+    return {
+        "ts": entry.ts,
+        "user": entry.user,
+        "channel": entry.channel,
+        "kind": entry.kind,
+        "text": entry.text,
+        "details": list(entry.details),
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from typing import Any
 
 JSON = dict[str, Any]
@@ -103,3 +104,31 @@ def _option(element: JSON, answer: str) -> JSON:
             return dict(option)
     shown = [_text(option.get("text")) for option in options]
     raise NotShown(f"no option {answer!r}; the options were {shown}")
+
+
+def describe_answers(view: JSON, answers: Mapping[str, Any]) -> tuple[str, ...]:
+    """``Label: answer`` for each input of a modal that `answers` fills (by label or block id),
+    options shown by their text; inputs answered with nothing are left out."""
+    wanted = {str(key).strip().lower(): value for key, value in answers.items()}
+    lines = []
+    for block in view.get("blocks", []):
+        if block.get("type") != "input":
+            continue
+        label = _text(block.get("label")).strip()
+        key = next(
+            (k for k in (str(block["block_id"]).lower(), label.lower()) if k in wanted), None
+        )
+        if key is None:
+            continue
+        shown = _shown(block["element"], wanted.pop(key))
+        if shown:
+            lines.append(f"{label}: {shown}")
+    return tuple(lines)
+
+
+def _shown(element: JSON, answer: Any) -> str:
+    items = answer if isinstance(answer, list) else [answer]
+    if element.get("type") in {"static_select", "radio_buttons", "checkboxes"}:
+        with suppress(NotShown):
+            items = [_text(_option(element, str(item)).get("text")) for item in items]
+    return ", ".join(str(item) for item in items if str(item))

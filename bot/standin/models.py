@@ -57,6 +57,16 @@ class Message:
     replies: list[str] = field(default_factory=list)
     bot_id: str | None = None
     app_id: str | None = None
+    revisions: list[JSON] = field(default_factory=list)  # earlier versions; Slack never shows
+
+    def revise(
+        self, text: str, blocks: list[JSON] | None, attachments: list[JSON] | None, ts: str
+    ) -> None:
+        """Replace the content (an edit at `ts`), keeping the version it replaces."""
+        old = {"text": self.text, "blocks": self.blocks, "attachments": self.attachments}
+        self.revisions.append({**old, "replaced_at": ts})
+        self.text, self.blocks, self.attachments = text, blocks, attachments
+        self.edited = {"user": self.user, "ts": ts}
 
 
 @dataclass
@@ -137,3 +147,20 @@ class RecordedCall:
     result: JSON
     status: int
     time: datetime
+
+
+@dataclass(frozen=True)
+class Activity:
+    """What a person did in their Slack client that history does not keep as a bot message.
+
+    ``kind`` is ``message`` (typed in a conversation), ``command`` (a slash command),
+    ``click`` (a button), ``submit`` (a modal) or ``home`` (opened App Home). The stand-in
+    keeps them so that a transcript can show the people's side of a conversation.
+    """
+
+    ts: str
+    user: str
+    channel: str
+    kind: str
+    text: str
+    details: tuple[str, ...] = ()

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from slack_sdk.signature import SignatureVerifier
 
-from bot.standin.forms import JSON, NotShown, fill_view, find_button
+from bot.standin.forms import JSON, NotShown, describe_answers, fill_view, find_button
 from bot.standin.server import SlackStandin
 
 APP_ID = "A0GOALBOT"
@@ -40,12 +40,17 @@ class BotResponse:
 
 
 class SlackDriver:
-    """Sends Slack's requests to a running bot, on behalf of the stand-in's users."""
+    """Sends Slack's requests to a running bot, on behalf of the stand-in's users.
+
+    Each interaction is also noted in the stand-in's activity log (``slack.activity()``), so a
+    transcript can show what people typed, clicked and submitted.
+    """
 
     def __init__(self, slack: SlackStandin, bot_url: str, signing_secret: str) -> None:
         self.slack = slack
         self.events_url = bot_url.rstrip("/") + "/slack/events"
         self._verifier = SignatureVerifier(signing_secret)
+        self._surface: dict[str, str] = {}  # where each person last acted: modals open from there
 
     def send(
         self,
@@ -74,6 +79,7 @@ class SlackDriver:
     def slash(self, user_id: str, text: str, *, channel_id: str | None = None) -> BotResponse:
         """Type ``/goal TEXT`` in a channel (default: the person's DM with the bot)."""
         channel = channel_id or self.slack.dm_channel(user_id)
+        self._note(user_id, channel, "command", f"/goal {text}".rstrip())
         fields = {
             "token": "unused",
             "team_id": self.slack.team_id,
@@ -109,19 +115,38 @@ class SlackDriver:
         self, user_id: str, text: str, *, event_id: str | None = None, retry_num: int | None = None
     ) -> BotResponse:
         """Write a message to the bot in the person's DM."""
+        channel = self.slack.dm_channel(user_id)
+        written = self._note(user_id, channel, "message", text)
         event = {
             "type": "message",
             "channel_type": "im",
-            "channel": self.slack.dm_channel(user_id),
+            "channel": channel,
             "user": user_id,
             "text": text,
-            "ts": f"{time.time():.6f}",
+            "ts": written["ts"],
             "client_msg_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{user_id}:{text}:{event_id}")),
         }
         return self.event(event, event_id=event_id, retry_num=retry_num)
 
+    def reply_in_thread(self, user_id: str, channel: str, thread_ts: str, text: str) -> BotResponse:
+        """Reply in a channel's thread: the message appears in the stand-in, the bot gets the
+        ``message`` event (channel members only, as in Slack)."""
+        posted = self.slack.post_as_user(user_id, channel, text, thread_ts=thread_ts)
+        event = {
+            "type": "message",
+            "channel_type": "channel",
+            "channel": posted["channel"],
+            "user": user_id,
+            "text": text,
+            "ts": posted["ts"],
+            "thread_ts": posted["thread_ts"],
+            "client_msg_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{user_id}:{posted['ts']}")),
+        }
+        return self.event(event)
+
     def open_home(self, user_id: str) -> BotResponse:
         """Open the app's Home tab."""
+        self._note(user_id, "", "home", "opened App Home")
         event = {"type": "app_home_opened", "user": user_id, "tab": "home", "channel": ""}
         return self.event(event)
 
@@ -133,16 +158,37 @@ class SlackDriver:
             except NotShown:
                 continue
             channel = self.slack.dm_channel(user_id)
+            self._note(user_id, channel, "click", _label(button))
             container = {"type": "message", "message_ts": message["ts"], "channel_id": channel}
             url = self.slack.new_response_url(channel, user_id, message_ts=message["ts"])
             extra: JSON = {"channel": {"id": channel}, "message": message, "response_url": url}
             return self._action(user_id, block, button, container, extra)
         raise NotShown(f"no DM to {user_id} shows a button labelled {label!r}")
 
+    def click_in_channel(
+        self, user_id: str, channel: str, label: str, *, message_ts: str | None = None
+    ) -> BotResponse:
+        """Click a button in a message from the bot in a channel (by id): the newest message
+        showing it, or the message ``message_ts``."""
+        for message in reversed(self.slack.messages(channel)):
+            if message_ts is not None and message["ts"] != message_ts:
+                continue
+            try:
+                block, button = find_button(message.get("blocks", []), label)
+            except NotShown:
+                continue
+            self._note(user_id, channel, "click", _label(button))
+            container = {"type": "message", "message_ts": message["ts"], "channel_id": channel}
+            url = self.slack.new_response_url(channel, user_id, message_ts=message["ts"])
+            extra: JSON = {"channel": {"id": channel}, "message": message, "response_url": url}
+            return self._action(user_id, block, button, container, extra)
+        raise NotShown(f"no message in {channel} shows a button labelled {label!r}")
+
     def click_on_home(self, user_id: str, label: str) -> BotResponse:
         """Click a button on the person's Home tab."""
         view = self.slack.home_view(user_id) or {}
         block, button = find_button(view.get("blocks", []), label)
+        self._note(user_id, "", "click", _label(button))
         container = {"type": "view", "view_id": view.get("id", "")}
         return self._action(user_id, block, button, container, {"view": view})
 
@@ -153,6 +199,9 @@ class SlackDriver:
             raise NotShown(f"{user_id} has no modal open")
         view = dict(views[-1])
         view["state"] = {"values": fill_view(view, answers)}
+        title = str((view.get("title") or {}).get("text", "a form"))
+        where = self._surface.get(user_id, "")
+        self._note(user_id, where, "submit", title, describe_answers(view, answers))
         payload = {
             "type": "view_submission",
             "team": {"id": self.slack.team_id},
@@ -191,9 +240,20 @@ class SlackDriver:
         }
         return self._payload(payload)
 
+    def _note(
+        self, user_id: str, channel: str, kind: str, text: str, details: tuple[str, ...] = ()
+    ) -> JSON:
+        if channel:
+            self._surface[user_id] = channel
+        return self.slack.record_activity(user_id, channel, kind, text, details)
+
     def _payload(self, payload: JSON) -> BotResponse:
         body = urllib.parse.urlencode({"payload": json.dumps(payload)})
         return self.send(body, "application/x-www-form-urlencoded")
+
+
+def _label(button: JSON) -> str:
+    return str((button.get("text") or {}).get("text", ""))
 
 
 def eventually(check: Callable[[], T | None], *, timeout: float = 10.0) -> T:

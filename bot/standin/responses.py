@@ -77,8 +77,7 @@ def _replace_original(ws: Workspace, url: ResponseUrl, content: Content) -> None
     channel = _conversation(ws, url.channel).id
     msg = ws.messages.get(channel, url.message_ts or "")
     if msg is not None:
-        msg.text, msg.blocks, msg.attachments = content
-        msg.edited = {"user": ws.identity.bot_user_id, "ts": ws.ts.next(ws.clock.time())}
+        msg.revise(*content, ws.ts.next(ws.clock.time()))
         return
     ephemeral = _ephemeral(ws, channel, url)
     ephemeral.text, ephemeral.blocks, ephemeral.attachments = content

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import threading
@@ -108,7 +109,8 @@ class SlackStandin(Control):
         if server is None or thread is None:
             return
         self._stopping.set()
-        server.pull_trigger()
+        with contextlib.suppress(OSError):  # the loop saw the flag and closed its trigger first
+            server.pull_trigger()
         thread.join(timeout=10)
         self._server = self._thread = None
 

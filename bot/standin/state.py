@@ -12,6 +12,7 @@ from bot.standin.ids import IdMaker, TsMaker
 from bot.standin.messages import MessageStore, is_top_level
 from bot.standin.models import (
     JSON,
+    Activity,
     Conversation,
     Message,
     RecordedCall,
@@ -64,6 +65,8 @@ class Workspace:
         self.triggers: dict[str, Trigger] = {}
         self.response_urls: dict[str, ResponseUrl] = {}
         self.calls: list[RecordedCall] = []
+        self.scopes: set[str] | None = None  # None: every scope (see bot.standin.scopes)
+        self.activity: list[Activity] = []
         self.base_url = "http://127.0.0.1/"
 
     def post(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from waitress.channel import ClientDisconnected
@@ -15,6 +16,7 @@ from bot.standin.limits import Faults, RateLimiter
 from bot.standin.methods import METHODS
 from bot.standin.models import JSON, RecordedCall
 from bot.standin.request import Args, multipart_fields, parse_api_request
+from bot.standin.scopes import missing_scope
 from bot.standin.state import Workspace
 
 logger = logging.getLogger(__name__)
@@ -48,6 +50,8 @@ class StandinApp:
             return self._permalink(path[10:], start_response)
         if path.startswith("/files/"):
             return self._download(path[7:], start_response)
+        if path == "/clock":
+            return self._clock(start_response)
         return _json(start_response, 404, {"ok": False, "error": "not_found"})
 
     def _api(self, method: str, environ: Environ, body: bytes, start: StartResponse) -> list[bytes]:
@@ -72,6 +76,9 @@ class StandinApp:
             return 200, {"ok": False, "error": "not_authed"}, []
         if token not in self.ws.identity.tokens:
             return 200, {"ok": False, "error": "invalid_auth"}, []
+        denied = missing_scope(method, self.ws.scopes)
+        if denied is not None:
+            return 200, denied.body(), []
         wait = self.limiter.check(method, self._limit_key(method, args))
         if wait > 0:
             retry_after = str(self.limiter.retry_after(wait))
@@ -158,6 +165,12 @@ class StandinApp:
             if msg is None:
                 return _json(start, 404, {"ok": False, "error": "message_not_found"})
             return _json(start, 200, {"ok": True, "message": self.ws.message_json(msg)})
+
+    def _clock(self, start: StartResponse) -> list[bytes]:
+        """The stand-in's time, for a bot told to share it (``goalbot serve --clock-url``)."""
+        now = self.ws.clock.time()
+        iso = datetime.fromtimestamp(now, UTC).isoformat()
+        return _json(start, 200, {"ok": True, "time": now, "now": iso})
 
     def _download(self, rest: str, start: StartResponse) -> list[bytes]:
         with self.ws.lock:

@@ -35,10 +35,10 @@ def update(ws: Workspace, args: Args) -> JSON:
     text = args.get("text") if args.get("text") is not None else msg.text
     blocks = args.get("blocks") if "blocks" in args.values else msg.blocks
     attachments = args.get("attachments") if "attachments" in args.values else msg.attachments
-    msg.text, msg.blocks, msg.attachments = validate.message_content(text, blocks, attachments)
+    content = validate.message_content(text, blocks, attachments)
     if args.get("metadata") is not None:
         msg.metadata = validate.metadata(args.get("metadata"))
-    msg.edited = {"user": ws.identity.bot_user_id, "ts": ws.ts.next(ws.clock.time())}
+    msg.revise(*content, ws.ts.next(ws.clock.time()))
     return {"channel": conv.id, "ts": msg.ts, "text": msg.text, "message": ws.message_json(msg)}
 
 
