@@ -10,34 +10,31 @@ bursts of CONCURRENCY simultaneous signed requests of one kind from as many clie
 at the stand-in, so that bursts do not overlap. It reports the ack latency (request sent to
 response received) per backend and kind: p50, p95, p99, max and non-200 answers.
 
-    .venv/bin/python bench/ack_latency.py [--backend sqlite|postgres|both] [--rounds N]
+    .venv/bin/python bench/ack_latency.py [--backend sqlite|postgres|both] [--rounds N] [--quick]
+
+``run(backend, quick=...)`` gives the figures for ``bench/run_all.py``: p50, p95 and p99 over
+every kind (``--quick``: 3 measured rounds after 1 warm-up instead of 20 after 2).
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
-import http.client
 import json
 import logging
-import math
 import os
 import platform
 import sys
-import threading
 import time
-import urllib.parse
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from slack_sdk.signature import SignatureVerifier
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.ack_report import SLACK_LIMIT_MS, TARGET_P99_MS, figures, markdown
+from bench.ack_traffic import KINDS, KINDS_BY_KEY, Clients, Kind, Requests, Sample, clients
 from bench.common import (
     BACKENDS,
     PLAN,
@@ -46,237 +43,23 @@ from bench.common import (
     SIGNING_SECRET,
     Backend,
     Summary,
+    backend_named,
     fresh_database,
+    percentile,
     read_plan,
     serve_goalbot,
     standin_for_plan,
 )
-from bot import ids
+from bench.figures import Figure, markdown_table
 from bot.standin import SlackStandin
-from bot.standin.forms import find_button
-from bot.standin.people import APP_ID, SlackDriver, eventually
+from bot.standin.people import SlackDriver
 
-TARGET_P99_MS = 100.0
-SLACK_LIMIT_MS = 3000.0
-EVENTS_PATH = "/slack/events"
+QUICK_ROUNDS, QUICK_WARMUP = 3, 1
+SOLO_ROUNDS = 6  # requests of each kind sent one at a time first (the first unmeasured)
+CONCURRENCY = 50
 DRAIN_TIMEOUT = 60.0
-REQUEST_TIMEOUT = 30.0
 
 JSON = dict[str, Any]
-
-
-# --- what is sent ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Kind:
-    """One kind of request: how to build it and which stand-in call marks its work done."""
-
-    key: str
-    label: str
-    follow_up: str  # the stand-in method the bot calls once per request, after the ack
-    build: Callable[[Requests, str], str]
-
-
-class Requests:
-    """Slack's request bodies for the plan's people, with fresh trigger ids and response URLs."""
-
-    def __init__(self, slack: SlackStandin) -> None:
-        self.slack = slack
-        self._homes: dict[str, JSON] = {}
-
-    def load_homes(self, users: Sequence[str]) -> None:
-        """Keep every person's App Home (published by the bot) to click its buttons."""
-        for user in users:
-            self._homes[user] = eventually(functools.partial(self.slack.home_view, user))
-
-    def slash(self, user: str, text: str) -> str:
-        """``/goal TEXT`` typed in the person's DM with the bot."""
-        channel = self.slack.dm_channel(user)
-        fields = {
-            "token": "unused",
-            "team_id": self.slack.team_id,
-            "team_domain": "northwind",
-            "channel_id": channel,
-            "channel_name": "directmessage",
-            "user_id": user,
-            "user_name": user.lower(),
-            "command": ids.GOAL_COMMAND,
-            "text": text,
-            "api_app_id": APP_ID,
-            "is_enterprise_install": "false",
-            "response_url": self.slack.new_response_url(channel, user),
-            "trigger_id": self.slack.issue_trigger_id(user),
-        }
-        return urllib.parse.urlencode(fields)
-
-    def home_click(self, user: str, label: str, action_id: str) -> str:
-        """A click on the person's App Home button `label` (``action_id``), as Slack posts it.
-
-        "Check in now" only shows while a check-in is pending, which a freshly imported plan
-        has none of: a button not on the Home is sent from the Home's actions block as it
-        would be shown.
-        """
-        view = self._homes[user]
-        block, button = _home_button(view, label, action_id)
-        action = {
-            "type": "button",
-            "action_id": button["action_id"],
-            "block_id": block.get("block_id", ""),
-            "text": button.get("text"),
-            "value": button.get("value", ""),
-            "action_ts": f"{time.time():.6f}",
-        }
-        if "style" in button:
-            action["style"] = button["style"]
-        payload = {
-            "type": "block_actions",
-            "user": {"id": user, "username": user.lower(), "team_id": self.slack.team_id},
-            "api_app_id": APP_ID,
-            "token": "unused",
-            "container": {"type": "view", "view_id": view.get("id", "")},
-            "trigger_id": self.slack.issue_trigger_id(user),
-            "team": {"id": self.slack.team_id, "domain": "northwind"},
-            "is_enterprise_install": False,
-            "view": view,
-            "actions": [action],
-        }
-        return urllib.parse.urlencode({"payload": json.dumps(payload)})
-
-
-def _home_button(view: JSON, label: str, action_id: str) -> tuple[JSON, JSON]:
-    blocks: list[JSON] = view.get("blocks", [])
-    try:
-        found: tuple[JSON, JSON] = find_button(blocks, label)
-        return found
-    except LookupError:
-        block = next(b for b in blocks if b.get("block_id") == ids.HOME_ACTIONS)
-        text = {"type": "plain_text", "text": label, "emoji": True}
-        return block, {"type": "button", "action_id": action_id, "text": text}
-
-
-KINDS: tuple[Kind, ...] = (
-    Kind("goal-list", "/goal list", "response_url", lambda r, u: r.slash(u, "list")),
-    Kind(
-        "goal-list-company",
-        "/goal list company",
-        "response_url",
-        lambda r, u: r.slash(u, "list company"),
-    ),
-    Kind(
-        "button-new-goal",
-        "button: New goal (Home)",
-        "views.open",
-        lambda r, u: r.home_click(u, "New goal", ids.HOME_NEW_GOAL),
-    ),
-    Kind(
-        "button-check-in",
-        "button: Check in now (Home)",
-        "views.open",
-        lambda r, u: r.home_click(u, "Check in now", ids.OPEN_CHECKIN),
-    ),
-)
-KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
-
-
-# --- who sends it ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Sample:
-    """One request's outcome: HTTP status (0: no answer) and ack latency in milliseconds."""
-
-    status: int
-    ms: float
-
-
-class Clients:
-    """CONCURRENCY threads, each with a keep-alive connection, sending bursts in step."""
-
-    def __init__(self, bot_url: str, concurrency: int, signing_secret: str) -> None:
-        parsed = urllib.parse.urlsplit(bot_url)
-        self._host, self._port = parsed.hostname or "127.0.0.1", parsed.port or 80
-        self._signer = SignatureVerifier(signing_secret)
-        self._bodies: list[str | None] = [None] * concurrency
-        self._samples: list[Sample] = [Sample(0, math.nan)] * concurrency
-        self._start = threading.Barrier(concurrency + 1)
-        self._done = threading.Barrier(concurrency + 1)
-        self._threads = [
-            threading.Thread(target=self._work, args=(n,), name=f"client-{n}", daemon=True)
-            for n in range(concurrency)
-        ]
-        for thread in self._threads:
-            thread.start()
-
-    @property
-    def size(self) -> int:
-        """How many requests a burst sends."""
-        return len(self._bodies)
-
-    def burst(self, bodies: Sequence[str]) -> list[Sample]:
-        """Send one body per client, all at once; the samples in the same order."""
-        if len(bodies) != len(self._bodies):
-            raise ValueError(f"a burst needs {len(self._bodies)} bodies, got {len(bodies)}")
-        self._bodies[:] = bodies
-        self._start.wait()
-        self._done.wait()
-        return list(self._samples)
-
-    def close(self) -> None:
-        """Stop the client threads."""
-        self._bodies[:] = [None] * len(self._bodies)
-        self._start.wait()
-        for thread in self._threads:
-            thread.join(timeout=5)
-
-    def _work(self, n: int) -> None:
-        connection = self._connect()
-        while True:
-            self._start.wait()
-            body = self._bodies[n]
-            if body is None:
-                connection.close()
-                return
-            self._samples[n], connection = self._send(connection, body)
-            self._done.wait()
-
-    def _connect(self) -> http.client.HTTPConnection:
-        return http.client.HTTPConnection(self._host, self._port, timeout=REQUEST_TIMEOUT)
-
-    def _send(
-        self, connection: http.client.HTTPConnection, body: str
-    ) -> tuple[Sample, http.client.HTTPConnection]:
-        stamp = str(int(time.time()))
-        headers = {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "X-Slack-Request-Timestamp": stamp,
-            "X-Slack-Signature": self._signer.generate_signature(timestamp=stamp, body=body) or "",
-        }
-        data = body.encode()
-        started = time.perf_counter()
-        try:
-            connection.request("POST", EVENTS_PATH, body=data, headers=headers)
-            response = connection.getresponse()
-            response.read()
-            elapsed = (time.perf_counter() - started) * 1000
-            if response.will_close:
-                connection.close()
-                connection = self._connect()
-            return Sample(response.status, elapsed), connection
-        except (OSError, http.client.HTTPException):
-            elapsed = (time.perf_counter() - started) * 1000
-            connection.close()
-            return Sample(0, elapsed), self._connect()
-
-
-@contextmanager
-def clients(bot_url: str, concurrency: int) -> Iterator[Clients]:
-    """Client threads for one server, stopped afterwards."""
-    pool = Clients(bot_url, concurrency, SIGNING_SECRET)
-    try:
-        yield pool
-    finally:
-        pool.close()
 
 
 # --- one backend ----------------------------------------------------------------------------
@@ -342,6 +125,11 @@ def measure(
     for user in people:
         driver.open_home(user)
     requests.load_homes(people)
+    alone = {kind.key: KindResult() for kind in kinds}
+    with clients(bot_url, 1) as single:  # the cost of one request with nothing else going on
+        for round_no in range(SOLO_ROUNDS):
+            for kind in kinds:
+                _burst(single, slack, requests, kind, people, round_no, alone, round_no > 0)
     results = {kind.key: KindResult() for kind in kinds}
     with clients(bot_url, concurrency) as pool:
         for round_no in range(warmup + rounds):
@@ -357,8 +145,11 @@ def measure(
         **asdict(Summary.of([s.ms for s in everything])),
         "non_200": sum(1 for s in everything if s.status != 200),
     }
+    solo = [s.ms for result in alone.values() for s in result.samples]
+    solo_done = [ms for result in alone.values() for ms in result.bursts_done_ms]
     return {
         "cold_first_request": {"status": cold.status, "ms": cold_ms},
+        "alone": {"ack_ms_p50": percentile(solo, 50), "done_ms_p50": percentile(solo_done, 50)},
         "kinds": {key: result.summary() for key, result in results.items()},
         "all": all_summary,
         "target_met": all_summary["p99"] < TARGET_P99_MS and all_summary["non_200"] == 0,
@@ -398,46 +189,15 @@ def _burst(
     result.follow_up_failures += max(0, count - len(follow_ups))
 
 
-# --- the report -----------------------------------------------------------------------------
+# --- as a benchmark, and from the command line -------------------------------------------
 
 
-def markdown(report: JSON) -> str:
-    """The results as a Markdown table, with the verdict against the target."""
-    kinds = {kind.key: kind.label for kind in KINDS}
-    lines = [
-        f"Ack latency, {report['config']['concurrency']} concurrent requests per burst, "
-        f"{report['config']['rounds']} rounds per kind, "
-        f"Slack API latency {report['config']['slack_latency_ms']:.0f} ms "
-        f"({report['machine']['cpus']} CPUs; target p99 < {TARGET_P99_MS:.0f} ms, "
-        f"Slack's limit {SLACK_LIMIT_MS:.0f} ms)",
-        "",
-        "| Backend | Request | n | p50 ms | p95 ms | p99 ms | max ms | non-200 "
-        "| burst handled ms (p50) |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|",
-    ]
-    for backend, figures in report["backends"].items():
-        for key, row in figures["kinds"].items():
-            lines.append(
-                f"| {backend} | {kinds[key]} | {row['count']} | {row['p50']:.1f} "
-                f"| {row['p95']:.1f} | {row['p99']:.1f} | {row['max']:.1f} | {row['non_200']} "
-                f"| {row['burst_handled_ms_p50']:.0f} |"
-            )
-        row = figures["all"]
-        verdict = "met" if figures["target_met"] else "**missed**"
-        lines.append(
-            f"| {backend} | **all** (target {verdict}) | {row['count']} | {row['p50']:.1f} "
-            f"| {row['p95']:.1f} | **{row['p99']:.1f}** | {row['max']:.1f} "
-            f"| {row['non_200']} | |"
-        )
-    lines.append("")
-    for backend, figures in report["backends"].items():
-        cold = figures["cold_first_request"]
-        failures = sum(row["follow_up_failures"] for row in figures["kinds"].values())
-        lines.append(
-            f"- {backend}: first request after start {cold['ms']:.0f} ms (HTTP {cold['status']});"
-            f" follow-up work that failed after the ack: {failures}"
-        )
-    return "\n".join(lines)
+def run(backend: str, *, quick: bool) -> list[Figure]:
+    """Measure one backend with every kind of request; the figures."""
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    rounds, warmup = (QUICK_ROUNDS, QUICK_WARMUP) if quick else (20, 2)
+    result = run_backend(backend_named(backend), KINDS, rounds, warmup, CONCURRENCY)
+    return figures(backend, result, CONCURRENCY)
 
 
 def log(message: str) -> None:
@@ -455,7 +215,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--backend", choices=[*BACKENDS, "both"], default="both")
     parser.add_argument("--rounds", type=int, default=20, help="measured bursts per kind")
     parser.add_argument("--warmup", type=int, default=2, help="unmeasured bursts per kind first")
-    parser.add_argument("--concurrency", type=int, default=50, help="requests per burst")
+    parser.add_argument("--concurrency", type=int, default=CONCURRENCY, help="requests per burst")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"{QUICK_ROUNDS} rounds after {QUICK_WARMUP} warm-up (overrides the two options)",
+    )
     parser.add_argument(
         "--slack-latency-ms",
         type=float,
@@ -474,6 +239,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="where to write the JSON results",
     )
     args = parser.parse_args(argv)
+    if args.quick:
+        args.rounds, args.warmup = QUICK_ROUNDS, QUICK_WARMUP
     unknown = [key for key in args.kinds.split(",") if key not in KINDS_BY_KEY]
     if unknown:
         parser.error(f"unknown kinds {unknown}; choose among {list(KINDS_BY_KEY)}")
@@ -523,6 +290,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(markdown(report))
+    print()
+    print(
+        markdown_table(
+            [
+                figure
+                for backend, result in report["backends"].items()
+                for figure in figures(backend, result, args.concurrency)
+            ]
+        )
+    )
     log(f"wrote {args.output} ({report['seconds']} s)")
 
 

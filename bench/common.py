@@ -1,5 +1,9 @@
 """Shared by the benchmarks: a fresh database, the Slack stand-in, the real ``goalbot serve``.
 
+The stand-in for a plan and the serve subprocess are the product's own (``bot.standin.plan``,
+``handlers.demo.process``, also used by ``goalbot demo`` and the journey tests); here they get
+the benchmarks' defaults (the example plan, the benchmarks' signing secret).
+
 Every benchmark runs the bot exactly as it is deployed: ``goalbot migrate`` and ``goalbot
 import`` into a database of its own, then ``goalbot serve --http`` as a subprocess pointed at
 an in-process Slack stand-in (:class:`bot.standin.SlackStandin`) that knows the plan's people.
@@ -13,151 +17,62 @@ from __future__ import annotations
 
 import math
 import os
-import shutil
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 
-from bot.standin import Identity, SlackStandin
+from bot.standin import SlackStandin
+from bot.standin import plan as product_plan
+from bot.standin.plan import PlanPerson as PlanPerson
+from bot.standin.plan import PlanWorkspace
+from handlers.demo import process
+from handlers.demo.process import free_port as free_port
+from handlers.demo.process import goalbot_command as goalbot_command
+from handlers.demo.process import goalbot_env, run_goalbot
 
 REPO = Path(__file__).resolve().parent.parent
 PLAN = REPO / "examples" / "plan.yaml"
 RESULTS = REPO / "bench" / "results"
 SIGNING_SECRET = "bench-signing-secret"
 POSTGRES_URL = os.environ.get(
-    "GOALBOT_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    "GOALBOT_BENCH_POSTGRES_URL",
+    os.environ.get(
+        "GOALBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    ),
 )
-HEALTH_TIMEOUT = 30.0
 
 Backend = Literal["sqlite", "postgres"]
 BACKENDS: tuple[Backend, ...] = ("sqlite", "postgres")
 
 
+def backend_named(name: str) -> Backend:
+    """The backend called `name`, or ValueError naming the choices."""
+    for backend in BACKENDS:
+        if backend == name:
+            return backend
+    raise ValueError(f"unknown backend {name!r}: one of {', '.join(BACKENDS)}")
+
+
 # --- the plan's workspace -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PlanPerson:
-    """One person of the plan, as the stand-in should know them."""
-
-    slack_id: str
-    name: str
-    email: str | None
-    tz: str | None
-
-
-@dataclass(frozen=True)
-class PlanWorkspace:
-    """The workspace a plan file describes: its team id and people."""
-
-    team_id: str
-    people: tuple[PlanPerson, ...]
-
-    @property
-    def user_ids(self) -> list[str]:
-        """The people's Slack ids, in plan order."""
-        return [person.slack_id for person in self.people]
 
 
 def read_plan(plan: Path = PLAN) -> PlanWorkspace:
     """The team id and people of a plan file (``docs/plan-format.md``)."""
-    data: dict[str, Any] = yaml.safe_load(plan.read_text(encoding="utf-8"))
-    people = tuple(
-        PlanPerson(
-            slack_id=str(entry["slack_id"]),
-            name=str(entry.get("name") or entry["slack_id"]),
-            email=entry.get("email"),
-            tz=entry.get("tz"),
-        )
-        for entry in data.get("people", [])
-    )
-    return PlanWorkspace(team_id=str(data["workspace"]["team_id"]), people=people)
+    return product_plan.read_plan(plan)
 
 
-@contextmanager
 def standin_for_plan(
     plan: Path = PLAN, *, latency: float = 0.0, threads: int = 32, **standin_args: Any
-) -> Iterator[SlackStandin]:
-    """A running Slack stand-in for the plan's workspace: same team id, same user ids.
-
-    `latency` (seconds) delays every answer, as the real Slack API's round trip would
-    (the stand-in itself answers in about a millisecond).
-    """
-    workspace = read_plan(plan)
-    slack = SlackStandin(
-        identity=Identity(team_id=workspace.team_id), threads=threads, **standin_args
-    )
-    if latency > 0:
-        slack.app = _Delayed(slack.app, latency)  # type: ignore[assignment]
-    with slack:
-        for person in workspace.people:
-            slack.add_user(
-                person.email.split("@")[0] if person.email else person.slack_id.lower(),
-                user_id=person.slack_id,
-                real_name=person.name,
-                email=person.email,
-                tz=person.tz,
-            )
-        yield slack
-
-
-class _Delayed:
-    """A WSGI app answering `seconds` later than the one it wraps."""
-
-    def __init__(self, app: Callable[..., Iterable[bytes]], seconds: float) -> None:
-        self._app, self._seconds = app, seconds
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        time.sleep(self._seconds)
-        return self._app(environ, start_response)
-
-
-# --- the database ---------------------------------------------------------------------------
-
-
-def goalbot_command() -> list[str]:
-    """How to run the ``goalbot`` console script of the running interpreter's environment."""
-    script = shutil.which("goalbot", path=str(Path(sys.executable).parent))
-    if script is not None:
-        return [script]
-    return [sys.executable, "-c", "from handlers.cli import main; main()"]
-
-
-def run_goalbot(args: Sequence[str], env: Mapping[str, str], cwd: Path) -> str:
-    """Run a ``goalbot`` command to completion; its stdout, or an error with its stderr."""
-    done = subprocess.run(
-        [*goalbot_command(), *args],
-        env=dict(env),
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"goalbot {' '.join(args)} failed ({done.returncode}):\n{done.stderr}")
-    return done.stdout
-
-
-def goalbot_env(db_url: str, **settings: str) -> dict[str, str]:
-    """The environment for a goalbot subprocess: ours minus any goalbot/Slack settings."""
-    ignored = ("GOALBOT_", "SLACK_", "DATABASE_URL", "LOG_LEVEL", "PORT")
-    env = {key: value for key, value in os.environ.items() if not key.startswith(ignored)}
-    env.update(DATABASE_URL=db_url, LOG_LEVEL="WARNING")
-    env.update({key.upper(): value for key, value in settings.items()})
-    return env
+) -> AbstractContextManager[SlackStandin]:
+    """A running Slack stand-in for the plan's workspace (``bot.standin.plan``)."""
+    return product_plan.standin_for_plan(plan, latency=latency, threads=threads, **standin_args)
 
 
 @contextmanager
@@ -209,84 +124,16 @@ def _prepare(url: str, plan: Path | None, workdir: Path) -> None:
 # --- goalbot serve --------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
 def serve_goalbot(
     db_url: str,
     standin: SlackStandin,
     *,
-    port: int | None = None,
     signing_secret: str = SIGNING_SECRET,
-    extra_env: Mapping[str, str] | None = None,
-    command: Sequence[str] | None = None,
-) -> Iterator[str]:
-    """``goalbot serve --http`` as a subprocess talking to `standin`; yields its base URL.
-
-    `command` replaces ``goalbot`` (e.g. a profiler wrapping it); ``serve --http --host
-    --port`` are appended. Returns once ``GET /healthz`` answers 200; stops the server
-    (SIGTERM, then SIGKILL) on the way out. Its output is shown if it fails to come up.
-    """
-    port = port or free_port()
-    env = goalbot_env(
-        db_url,
-        slack_bot_token=standin.token,
-        slack_signing_secret=signing_secret,
-        slack_api_url=standin.api_url,
-        goalbot_team_id=standin.team_id,
-    )
-    env.update(extra_env or {})
-    argv = [*(command or goalbot_command()), "serve", "--http"]
-    argv += ["--host", "127.0.0.1", "--port", str(port)]
-    with tempfile.TemporaryDirectory(prefix="goalbot-serve-") as workdir:
-        log_path = Path(workdir) / "serve.log"
-        with log_path.open("w+", encoding="utf-8") as log:
-            process = subprocess.Popen(
-                argv,
-                env=env,
-                cwd=workdir,  # no stray ./.env is read
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            url = f"http://127.0.0.1:{port}"
-            try:
-                _wait_healthy(url, process, log_path)
-                yield url
-            finally:
-                _stop(process)
-
-
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
-    deadline = time.monotonic() + HEALTH_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output = log_path.read_text(encoding="utf-8", errors="replace")
-            raise RuntimeError(f"goalbot serve exited with {process.returncode}:\n{output}")
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.1)
-    output = log_path.read_text(encoding="utf-8", errors="replace")
-    raise RuntimeError(f"goalbot serve not healthy after {HEALTH_TIMEOUT:.0f} s:\n{output}")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
+    **options: Any,
+) -> AbstractContextManager[str]:
+    """``goalbot serve --http`` as a subprocess talking to `standin` (``handlers.demo.process``),
+    signed with the benchmarks' secret; yields its base URL."""
+    return process.serve_goalbot(db_url, standin, signing_secret=signing_secret, **options)
 
 
 # --- statistics -----------------------------------------------------------------------------
@@ -325,3 +172,34 @@ class Summary:
             max=max(samples_ms),
             mean=sum(samples_ms) / len(samples_ms),
         )
+
+
+class SqlTimer:
+    """Adds up the time an engine spends in statements containing `marker` (a context manager)."""
+
+    def __init__(self, engine: Engine, marker: str) -> None:
+        self._engine, self._marker = engine, marker
+        self._started: dict[int, float] = {}
+        self.ms = 0.0
+
+    def reset(self) -> None:
+        """Start counting from zero again."""
+        self.ms = 0.0
+
+    def __enter__(self) -> SqlTimer:
+        event.listen(self._engine, "before_cursor_execute", self._before)
+        event.listen(self._engine, "after_cursor_execute", self._after)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        event.remove(self._engine, "before_cursor_execute", self._before)
+        event.remove(self._engine, "after_cursor_execute", self._after)
+
+    def _before(self, _conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if self._marker in statement:
+            self._started[id(cursor)] = time.perf_counter()
+
+    def _after(self, _conn: Any, cursor: Any, *_: Any) -> None:
+        started = self._started.pop(id(cursor), None)
+        if started is not None:
+            self.ms += (time.perf_counter() - started) * 1000
