@@ -115,6 +115,8 @@ class RecordedUpdate:
     update: GoalUpdate
     progress: float | None
     duplicate: bool = False
+    answered_checkin: int | None = None
+    """The owner's open check-in (delivery id) that this update answered, if it did."""
 
 
 @dataclass(frozen=True)

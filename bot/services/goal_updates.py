@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -77,13 +77,22 @@ def record_update(
     _check_entry(goal, entry)
     previous = latest_updates(session=session, team_id=team_id, goal_ids=[saved_id(goal)])
     last = previous.get(saved_id(goal))
+    answered = None
+    if actor.person_id == goal.owner_id:  # the owner spoke: no reminder, not missed
+        answered = answer_open_checkin(
+            session=session, team_id=team_id, person_id=goal.owner_id, now=now
+        )
+    if answered is not None and entry.delivery_id is None:  # the check-in's Undo covers it
+        entry = replace(entry, delivery_id=saved_id(answered))
     new = _new_update(goal, entry, last, actor.person_id)
     row = add_update(session=session, team_id=team_id, update=new, created_at=now)
-    if actor.person_id == goal.owner_id:  # the owner spoke: no reminder, not missed
-        answer_open_checkin(session=session, team_id=team_id, person_id=goal.owner_id, now=now)
     before = snapshot(last, UPDATE_FIELDS) if last is not None else {}
     audit(session, actor_id, goal, "update", before, _after(row), now)
-    return RecordedUpdate(update=row, progress=progress(goal, row.value))
+    return RecordedUpdate(
+        update=row,
+        progress=progress(goal, row.value),
+        answered_checkin=saved_id(answered) if answered is not None else None,
+    )
 
 
 def _authorize(session: Session, actor: Actor, goal: Goal) -> None:

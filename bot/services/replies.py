@@ -12,7 +12,7 @@ from bot.typed_reply import TypedLine, parse_typed_reply
 from storage.models import UpdateSource
 
 
-@dataclass(frozen=True)
+@dataclass
 class ReplyOutcome:
     """What a typed reply recorded, what it could not, and lines that need a goal picked."""
 
@@ -20,6 +20,7 @@ class ReplyOutcome:
     problems: list[str] = field(default_factory=list)
     ambiguous: list[tuple[str, TypedLine]] = field(default_factory=list)  # (dedup key, line)
     choices: list[GoalSummary] = field(default_factory=list)
+    answered_checkin: int | None = None  # the open check-in these updates answered
 
 
 class ReplyService:
@@ -79,6 +80,8 @@ class ReplyService:
         except GoalbotError as error:
             outcome.problems.append(error.message)
             return
+        if result.answered_checkin is not None:
+            outcome.answered_checkin = result.answered_checkin
         health = f", {line.health.value.replace('_', ' ')}" if line.health else ""
         progress = "" if result.progress is None else f" ({result.progress:.0%})"
         outcome.recorded.append((f"G-{number}", f"{line.value:g}{health}{progress}"))

@@ -12,6 +12,7 @@ from bot.blocks.checkin import checkin_update_modal, parse_pick_value, typed_upd
 from bot.blocks.common import error_message
 from bot.blocks.new_goal import new_goal_modal
 from bot.services import Services
+from handlers.checkin_dm import show_reply_answered
 from handlers.events.replies import decode_line
 from handlers.requests import Asker
 
@@ -52,7 +53,9 @@ def open_checkin_clicked(services: Services) -> Listener:
 def goal_picked(services: Services) -> Listener:
     """Record a typed value for the goal the owner picked, in place of the question."""
 
-    def handle(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+    def handle(
+        body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
         asker = Asker.from_interaction(body)
         picked = parse_pick_value(action.get("value", ""))
         try:
@@ -66,5 +69,8 @@ def goal_picked(services: Services) -> Listener:
         outcome = services.replies.apply_line(asker.team_id, asker.user_id, number, line, key)
         reply = typed_updates_confirmation(outcome.recorded, outcome.problems)
         respond(**reply.kwargs(), replace_original=True)
+        show_reply_answered(
+            services, client, team_id=asker.team_id, user_id=asker.user_id, outcome=outcome
+        )
 
     return handle

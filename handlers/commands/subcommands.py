@@ -22,6 +22,7 @@ from bot.blocks.settings import settings_modal
 from bot.command_text import Command, UserRef
 from bot.errors import InvalidInput
 from bot.services import Services
+from handlers.checkin_dm import show_answered
 from handlers.commands.review import review_subcommand
 from handlers.requests import Asker
 from storage.models import Person, UpdateSource
@@ -105,6 +106,17 @@ def _update(call: Invocation) -> Message:
         UpdateSource.COMMAND,
     )
     progress = "" if recorded.progress is None else f" ({recorded.progress:.0%} of the way)"
+    if recorded.answered_checkin is not None:
+        health = f", {command.health.value.replace('_', ' ')}" if command.health else ""
+        share = "" if recorded.progress is None else f" ({recorded.progress:.0%})"
+        show_answered(
+            call.services,
+            call.client,
+            team_id=call.team,
+            user_id=call.user,
+            delivery_id=recorded.answered_checkin,
+            recorded=[(f"G-{_goal(call)}", f"{command.value:g}{health}{share}")],
+        )
     return confirmation_message(f"Recorded G-{_goal(call)}: {command.value:g}{progress}.")
 
 

@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot.blocks.checkin import pick_goal_message, typed_updates_confirmation
 from bot.services import Services
 from bot.typed_reply import TypedLine
+from handlers.checkin_dm import show_reply_answered
 from storage.models import Health
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,9 @@ def direct_message(services: Services) -> Callable[..., None]:
         if outcome.recorded or outcome.problems:
             reply = typed_updates_confirmation(outcome.recorded, outcome.problems)
             client.chat_postMessage(channel=channel, **reply.kwargs())
+        show_reply_answered(
+            services, client, team_id=team_id, user_id=event["user"], outcome=outcome
+        )
 
     return handle
 

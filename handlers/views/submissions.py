@@ -10,7 +10,6 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.blocks.checkin import (
-    checkin_answered_message,
     parse_checkin_update,
     parse_delivery_id,
     typed_updates_confirmation,
@@ -22,6 +21,7 @@ from bot.blocks.settings import parse_settings
 from bot.errors import GoalbotError, InvalidInput
 from bot.services import Services
 from bot.services.workspace import WorkspaceSettings
+from handlers.checkin_dm import show_answered
 from handlers.deferred import AFTER_ACK, report_error
 from handlers.requests import Asker
 from storage.models import UpdateSource
@@ -120,15 +120,17 @@ def _confirm_checkin(
     """After the modal closes: the check-in DM shows what was recorded, with Undo, in place;
     without a check-in DM (``/goal checkin``) a new DM confirms it."""
     try:
-        posted = services.checkins.mark_answered(asker.team_id, asker.user_id, delivery_id)
-        if posted is None:
+        shown = show_answered(
+            services,
+            client,
+            team_id=asker.team_id,
+            user_id=asker.user_id,
+            delivery_id=delivery_id,
+            recorded=recorded,
+        )
+        if not shown:
             reply = typed_updates_confirmation(recorded, ())
             client.chat_postMessage(channel=asker.user_id, **reply.kwargs())
-            return
-        answered = checkin_answered_message(
-            owner_name=posted.owner_name, recorded=recorded, delivery_id=delivery_id, undo=True
-        )
-        client.chat_update(channel=posted.channel, ts=posted.message_ts, **answered.kwargs())
     except Exception as error:  # noqa: BLE001 -- the updates are saved; the person is told
         report_error(error, {"user": {"id": asker.user_id}}, None, client)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlmodel import select
 
@@ -12,7 +13,7 @@ from handlers.slack_client import make_web_client
 from handlers.ticking import make_tick
 from storage.db import unit_of_work
 from storage.models import CheckinDelivery, DeliveryStatus, GoalUpdate, Person, UpdateSource
-from tests.handlers.harness import Goals, Running, rendered, settings_for
+from tests.handlers.harness import Goals, Running, ask, rendered, settings_for
 
 REP = "UREP"
 
@@ -27,6 +28,12 @@ def _deliver_checkin(run: Running, clock: FixedClock) -> CheckinDelivery:
     assert report.send.delivered == 1
     with unit_of_work(run.engine) as session:
         return session.exec(select(CheckinDelivery)).one()
+
+
+def _checkin_dm(run: Running, delivery: CheckinDelivery) -> dict[str, Any]:
+    """The check-in DM as it reads now (it is rewritten in place once answered)."""
+    (message,) = [m for m in run.slack.dm_messages(REP) if m["ts"] == delivery.message_ts]
+    return message
 
 
 def _updates(run: Running) -> list[GoalUpdate]:
@@ -114,6 +121,29 @@ def test_a_typed_reply_answers_the_open_check_in(
     assert run.driver.dm(REP, "G-3 12 on track").status == 200
     eventually(lambda: _updates(run))
     eventually(lambda: _status(run, delivery.id) == DeliveryStatus.ANSWERED)
+    assert [u.delivery_id for u in _updates(run)] == [delivery.id]
+
+    def checkin_dm() -> str:
+        return rendered(_checkin_dm(run, delivery))
+
+    eventually(lambda: "Recorded" in checkin_dm())
+    assert "G-3" in checkin_dm() and "12, on track" in checkin_dm()
+    assert "No change" not in checkin_dm(), "the answered DM keeps no check-in buttons"
+
+    assert run.driver.click_in_dm(REP, "Undo").status == 200
+    eventually(lambda: not _updates(run))
+    eventually(lambda: "No change" in checkin_dm())
+    assert _status(run, delivery.id) == DeliveryStatus.SENT
+
+
+def test_an_owner_update_by_command_answers_the_check_in_in_place(
+    run: Running, goals: Goals, clock: FixedClock
+) -> None:
+    delivery = _deliver_checkin(run, clock)
+    assert "Recorded G-3: 20" in ask(run, REP, "update G-3 20 at risk")
+    eventually(lambda: _status(run, delivery.id) == DeliveryStatus.ANSWERED)
+    eventually(lambda: "Recorded" in rendered(_checkin_dm(run, delivery)))
+    assert "20, at risk (40%)" in rendered(_checkin_dm(run, delivery))
 
 
 def test_an_update_by_someone_else_leaves_the_check_in_open(

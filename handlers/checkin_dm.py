@@ -1,0 +1,47 @@
+"""Rewriting a check-in DM in place once its owner has answered, however they answered."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from slack_sdk import WebClient
+
+from bot.blocks.checkin import checkin_answered_message
+from bot.services import Services
+from bot.services.replies import ReplyOutcome
+
+
+def show_answered(
+    services: Services,
+    client: WebClient,
+    *,
+    team_id: str,
+    user_id: str,
+    delivery_id: int,
+    recorded: Sequence[tuple[str, str]],
+) -> bool:
+    """Mark the check-in answered; its DM then shows what was recorded, with Undo, instead of
+    its buttons. False when there is no posted DM to rewrite (an ad-hoc check-in)."""
+    posted = services.checkins.mark_answered(team_id, user_id, delivery_id)
+    if posted is None:
+        return False
+    answered = checkin_answered_message(
+        owner_name=posted.owner_name, recorded=recorded, delivery_id=delivery_id, undo=True
+    )
+    client.chat_update(channel=posted.channel, ts=posted.message_ts, **answered.kwargs())
+    return True
+
+
+def show_reply_answered(
+    services: Services, client: WebClient, *, team_id: str, user_id: str, outcome: ReplyOutcome
+) -> None:
+    """After a typed reply: rewrite the check-in DM it answered, if it answered one."""
+    if outcome.answered_checkin is not None:
+        show_answered(
+            services,
+            client,
+            team_id=team_id,
+            user_id=user_id,
+            delivery_id=outcome.answered_checkin,
+            recorded=outcome.recorded,
+        )
