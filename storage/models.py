@@ -270,7 +270,7 @@ class GoalUpdate(SQLModel, table=True):
     no_change: bool = False
     author_id: int | None = Field(default=None, foreign_key="person.id")
     source: UpdateSource = Field(sa_type=_enum(UpdateSource))
-    delivery_id: int | None = Field(default=None, foreign_key="checkin_delivery.id")
+    delivery_id: int | None = Field(default=None, foreign_key="checkin_delivery.id", index=True)
     dedup_key: str | None = Field(default=None, max_length=128)
     created_at: datetime
 

@@ -4,17 +4,31 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
+from alembic import command
 from sqlalchemy import DateTime, Engine, inspect, text
 from sqlmodel import Session, SQLModel, select
 from sqlmodel.sql.sqltypes import UTCDateTime
 
-from storage.migrate import pending_model_changes, upgrade
+from storage.migrate import alembic_config, pending_model_changes, upgrade
 from storage.models import CheckinDelivery, DeliveryKind, Person, Workspace
 
 
 def test_upgrade_to_head_matches_the_models(empty_engine: Engine) -> None:
     upgrade(empty_engine)
     assert pending_model_changes(empty_engine) == []
+
+
+def test_every_migration_goes_down_and_up_again(empty_engine: Engine) -> None:
+    upgrade(empty_engine)
+    config = alembic_config(empty_engine)
+    with empty_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "base")
+    assert set(inspect(empty_engine).get_table_names()) <= {"alembic_version"}
+    upgrade(empty_engine)
+    assert pending_model_changes(empty_engine) == []
+    indexes = {index["name"] for index in inspect(empty_engine).get_indexes("goal_update")}
+    assert "ix_goal_update_delivery_id" in indexes
 
 
 def test_upgrade_creates_every_table(empty_engine: Engine) -> None:
