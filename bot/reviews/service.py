@@ -196,22 +196,24 @@ class ReviewService:
 
     def record_reply(
         self, team_id: str, channel_id: str, thread_ts: str, user_id: str, text: str, ts: str
-    ) -> bool:
-        """Keep a reply in a review's thread with the review; False when it is not one (or seen)."""
+    ) -> ThreadMessage | None:
+        """Keep a reply in a review's thread with the review; the thread's parent as it should
+        now read (its count of replies), or None when this is no new reply in a review thread."""
         with unit_of_work(self._engine) as session:
             review = repo.find_review_by_thread(
                 session=session, team_id=team_id, channel_id=channel_id, thread_ts=thread_ts
             )
             if review is None:
-                return False
+                return None
             person = get_person_by_slack_id(session=session, team_id=team_id, slack_user_id=user_id)
-            return repo.add_reply(
+            kept = repo.add_reply(
                 session=session,
                 review=review,
                 key=repo.reply_key(ts),
                 values={"person_id": person.id if person else None, "reply_text": text[:REPLY_MAX]},
                 now=self._clock.now(),
             )
+            return _thread_message(session, review) if kept else None
 
     def close_out(
         self, actor_slack_id: str, team_id: str, review_id: int, number: int, outcome: GoalStatus

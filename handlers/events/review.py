@@ -11,9 +11,11 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App
+from slack_sdk import WebClient
 
 from bot.services import Services
 from handlers.deferred import after_ack
+from handlers.views.review import refresh_thread_parent
 
 CHANNEL_TYPES = frozenset({"channel", "group"})
 KEPT_SUBTYPES = frozenset({"", "thread_broadcast", "file_share"})
@@ -43,12 +45,12 @@ def is_thread_reply(event: dict[str, Any]) -> bool:
 
 
 def thread_reply(services: Services) -> Callable[..., None]:
-    """Listener: keep a reply when its thread is a review's."""
+    """Listener: keep a reply when its thread is a review's; its parent counts the replies."""
 
-    def handle(event: dict[str, Any], body: dict[str, Any]) -> None:
+    def handle(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
         if not is_thread_reply(event):
             return
-        services.reviews.record_reply(
+        thread = services.reviews.record_reply(
             body.get("team_id", ""),
             str(event.get("channel", "")),
             str(event["thread_ts"]),
@@ -56,5 +58,6 @@ def thread_reply(services: Services) -> Callable[..., None]:
             str(event.get("text") or ""),
             str(event["ts"]),
         )
+        refresh_thread_parent(client, thread, "thread reply")
 
     return handle

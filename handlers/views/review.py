@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks import review_ids as rids
 from bot.blocks.review_modal import parse_rating
 from bot.errors import GoalbotError
+from bot.reviews.views import ThreadMessage
 from bot.services import Services
 from handlers.requests import Asker
 
@@ -42,13 +43,19 @@ def rating_submitted(services: Services) -> Callable[..., None]:
             ack(response_action="errors", errors={rids.REVIEW_STRATEGY: error.message})
             return
         ack()
-        if thread is None:
-            return
-        try:
-            client.chat_update(
-                channel=thread.channel_id, ts=thread.ts, text=thread.text, blocks=thread.blocks
-            )
-        except SlackApiError:
-            logger.warning("rating kept, but the review thread could not be updated", exc_info=True)
+        refresh_thread_parent(client, thread, "rating")
 
     return handle
+
+
+def refresh_thread_parent(client: WebClient, thread: ThreadMessage | None, kept: str) -> None:
+    """Redraw a review thread's parent (its ratings and replies line) after something was kept;
+    what was kept stays kept when Slack refuses the update."""
+    if thread is None:
+        return
+    try:
+        client.chat_update(
+            channel=thread.channel_id, ts=thread.ts, text=thread.text, blocks=thread.blocks
+        )
+    except SlackApiError:
+        logger.warning("%s kept, but the review thread could not be updated", kept, exc_info=True)

@@ -132,9 +132,12 @@ def test_replies_in_a_review_thread_are_kept_once(
         review = session.get(Review, review_id)
         assert review is not None and review.thread_ts is not None
         channel, thread = review.channel_id or "", review.thread_ts
-    assert service.record_reply(TEAM, channel, thread, "UEMEA", "Too slow on pipeline", "5.1")
+    first = service.record_reply(TEAM, channel, thread, "UEMEA", "Too slow on pipeline", "5.1")
+    assert first is not None and (first.channel_id, first.ts) == (channel, thread)
+    assert "1 reply" in first.text + str(first.blocks)
     assert not service.record_reply(TEAM, channel, thread, "UEMEA", "Too slow on pipeline", "5.1")
-    assert service.record_reply(TEAM, channel, thread, "UGUEST", "A guest's view", "5.2")
+    second = service.record_reply(TEAM, channel, thread, "UGUEST", "A guest's view", "5.2")
+    assert second is not None and "2 replies" in str(second.blocks)
     assert not service.record_reply(TEAM, channel, "9.9", "UEMEA", "elsewhere", "5.3")
     rows = _responses(engine)
     assert [(r.person_id, r.reply_text, r.key) for r in rows] == [

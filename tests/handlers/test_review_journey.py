@@ -132,6 +132,7 @@ def test_a_review_started_by_command_collects_ratings_replies_and_closes_out(
         == 200
     )
     reply = eventually(lambda: [r for r in _rows(run, ReviewResponse) if r.reply_text])[0]
+    eventually(lambda: "1 reply" in rendered(_threads(run, leadership)["Sales"]))
     replies = [m for m in run.slack.thread(leadership, sales["ts"]) if m["ts"] != sales["ts"]]
     event = {
         "type": "message",
@@ -183,6 +184,7 @@ def test_a_review_started_by_command_collects_ratings_replies_and_closes_out(
     assert run.driver.click_in_dm(LEAD, "Achieved").status == 200
     eventually(lambda: _goal(run, 2).status is GoalStatus.ACHIEVED)
     assert len([r for r in _rows(run, ReviewResponse) if r.reply_text]) == 1  # still once
+    assert "1 reply" in rendered(_threads(run, leadership)["Sales"])
 
 
 def test_only_leads_executives_and_admins_start_a_review(run: Running, leadership: str) -> None:
