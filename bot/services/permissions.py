@@ -93,7 +93,7 @@ def require_write_goal(actor: Actor, authority: Authority) -> None:
         return
     seniors = _seniors(authority, executives=authority.is_company)
     target = "company goals" if authority.is_company else f"goals of {authority.unit_name}"
-    raise PermissionDenied(f"Only {_either([*_leads(authority), *seniors])} can change {target}.")
+    raise PermissionDenied(f"Only {either_of([*_leads(authority), *seniors])} can change {target}.")
 
 
 def can_update_progress(actor: Actor, owner_id: int, authority: Authority) -> bool:
@@ -110,7 +110,7 @@ def require_update_progress(
         return
     seniors = _seniors(authority, executives=authority.is_company)
     who = [f"{owner_name} (owner of {goal_label})", *_leads(authority), *seniors]
-    raise PermissionDenied(f"Only {_either(who)} can record progress on {goal_label}.")
+    raise PermissionDenied(f"Only {either_of(who)} can record progress on {goal_label}.")
 
 
 def can_change_settings(actor: Actor) -> bool:
@@ -121,7 +121,7 @@ def can_change_settings(actor: Actor) -> bool:
 def require_change_settings(actor: Actor, authority: Authority) -> None:
     """Raise PermissionDenied, naming who can, unless the actor may change settings."""
     if not can_change_settings(actor):
-        who = _either(_seniors(authority, executives=True))
+        who = either_of(_seniors(authority, executives=True))
         raise PermissionDenied(f"Only {who} can change goalbot's settings.")
 
 
@@ -133,7 +133,7 @@ def can_manage_csfs(actor: Actor, authority: Authority) -> bool:
 def require_manage_csfs(actor: Actor, authority: Authority) -> None:
     """Raise PermissionDenied, naming who can, unless the actor may change the unit's CSFs."""
     if not can_manage_csfs(actor, authority):
-        who = _either([*_leads(authority), *_seniors(authority, executives=True)])
+        who = either_of([*_leads(authority), *_seniors(authority, executives=True)])
         raise PermissionDenied(f"Only {who} can change the CSFs of {authority.unit_name}.")
 
 
@@ -143,14 +143,14 @@ def require_manage_person(
     """Raise PermissionDenied unless the actor is the person, leads their unit or is an admin."""
     if actor.person_id == person_id or actor.is_admin or leads_on_chain(actor, authority):
         return
-    who = _either([f"{person_name} themself", *_leads(authority), *_seniors(authority)])
+    who = either_of([f"{person_name} themself", *_leads(authority), *_seniors(authority)])
     raise PermissionDenied(f"Only {who} can change {person_name}'s away dates.")
 
 
 def require_set_roles(actor: Actor, authority: Authority) -> None:
     """Raise PermissionDenied, naming the admins, unless the actor is an admin."""
     if not actor.is_admin:
-        raise PermissionDenied(f"Only {_either(_seniors(authority))} can change roles.")
+        raise PermissionDenied(f"Only {either_of(_seniors(authority))} can change roles.")
 
 
 def _leads(authority: Authority) -> list[str]:
@@ -159,11 +159,12 @@ def _leads(authority: Authority) -> list[str]:
 
 
 def _seniors(authority: Authority, *, executives: bool = False) -> list[str]:
-    seniors = [_named("an executive", authority.executives)] if executives else []
-    return [*seniors, _named("an admin", authority.admins)]
+    seniors = [named("an executive", authority.executives)] if executives else []
+    return [*seniors, named("an admin", authority.admins)]
 
 
-def _named(role: str, names: Sequence[str]) -> str:
+def named(role: str, names: Sequence[str]) -> str:
+    """``an admin (Ann, Bo, Cy and 2 more)``: a role and, when known, who holds it."""
     if not names:
         return role
     shown = ", ".join(names[:MAX_NAMES])
@@ -171,7 +172,8 @@ def _named(role: str, names: Sequence[str]) -> str:
     return f"{role} ({shown}{more})"
 
 
-def _either(options: Sequence[str]) -> str:
+def either_of(options: Sequence[str]) -> str:
+    """``a, b or c``: the people or roles who could do something instead."""
     if len(options) <= 1:
         return "".join(options)
     return ", ".join(options[:-1]) + " or " + options[-1]
