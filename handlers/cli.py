@@ -21,7 +21,7 @@ from bot.services.people import workspace_defaults
 from handlers.app import create_app
 from handlers.demo import example_plan, run_demo
 from handlers.events.people import sync_people
-from handlers.serve import http_server, socket_mode_handler
+from handlers.serve import finish_acked_work, http_server, socket_mode_handler, stop_on_sigterm
 from handlers.slack_client import make_web_client
 from handlers.ticking import digest_summary, make_tick
 
@@ -69,18 +69,29 @@ def serve(
     services = build_services(obj.engine, clock, workspace_defaults(settings))
     client = make_web_client(settings)
     app = create_app(settings, services, client, socket_mode=socket_mode)
+    ticking = None
     if scheduler:
         pacer = per_minute(settings.goalbot_send_per_minute)
-        start_scheduler(make_tick(obj.engine, clock, services, client, pacer=pacer))
-    if socket_mode:
-        logger.info("goalbot serving in Socket Mode")
-        socket_mode_handler(app, app_token).start()  # type: ignore[no-untyped-call]
-        return
-    server = http_server(app, obj.engine, host=host, port=port or settings.port)
-    logger.info(
-        "goalbot serving HTTP on %s:%s (/slack/events, /healthz)", host, port or settings.port
-    )
-    server.run()
+        ticking = start_scheduler(make_tick(obj.engine, clock, services, client, pacer=pacer))
+    stop_on_sigterm()
+    try:
+        if socket_mode:
+            logger.info("goalbot serving in Socket Mode")
+            socket_mode_handler(app, app_token).start()  # type: ignore[no-untyped-call]
+        else:
+            server = http_server(app, obj.engine, host=host, port=port or settings.port)
+            logger.info(
+                "goalbot serving HTTP on %s:%s (/slack/events, /healthz)",
+                host,
+                port or settings.port,
+            )
+            server.run()  # returns on SIGTERM or Ctrl-C, once requests in progress are answered
+    except (SystemExit, KeyboardInterrupt):
+        pass
+    finally:
+        if ticking is not None:
+            ticking.shutdown(wait=False)  # a tick cut short is resumed by the next (leases)
+        finish_acked_work()
 
 
 @cli.command()

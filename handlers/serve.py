@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -97,10 +98,7 @@ class BackgroundServer:
     def __exit__(self, *exc: object) -> None:
         self._stopping.set()
         self._thread.join(timeout=10)
-        if not AFTER_ACK.wait_idle(timeout=DRAIN_SECONDS):
-            logger.warning(
-                "after-ack work still running %s s after the server stopped", DRAIN_SECONDS
-            )
+        finish_acked_work()
 
     def _serve(self) -> None:
         try:
@@ -110,6 +108,25 @@ class BackgroundServer:
             self._server.task_dispatcher.shutdown(timeout=5)
             self._server.close()
             wasyncore.close_all(self._map, ignore_all=True)
+
+
+def stop_on_sigterm() -> None:
+    """Make SIGTERM (``docker stop``, Kubernetes, systemd) stop the server as Ctrl-C does, so
+    that what was acknowledged to Slack is finished rather than lost (main thread only)."""
+
+    def stop(signum: int, frame: object) -> None:
+        logger.info("goalbot received SIGTERM: stopping")
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+def finish_acked_work(timeout: float = DRAIN_SECONDS) -> None:
+    """Once no new request arrives: let the work already acknowledged to Slack finish."""
+    if AFTER_ACK.wait_idle(timeout=timeout):
+        logger.info("goalbot stopped; every acknowledged request was handled")
+    else:
+        logger.warning("goalbot stopped with after-ack work still running after %s s", timeout)
 
 
 def socket_mode_handler(app: App, app_token: str) -> SocketModeHandler:

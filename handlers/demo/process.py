@@ -106,13 +106,14 @@ def serve_goalbot(
             )
             url = f"http://127.0.0.1:{port}"
             try:
-                _wait_healthy(url, process, log_path)
+                wait_healthy(url, process, log_path)
                 yield url
             finally:
                 _stop(process)
 
 
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
+def wait_healthy(url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
+    """Return once ``GET url/healthz`` answers 200; raise with the log if serve exits first."""
     deadline = time.monotonic() + HEALTH_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
