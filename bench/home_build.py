@@ -78,7 +78,7 @@ def run(backend: str, *, quick: bool) -> list[Figure]:
     note = (
         f"median of {runs} builds after {WARMUP} warm-up: HomeService {median.service:.0f} ms ="
         f" statements {median.sql:.0f} ms (latest updates {median.latest:.0f} ms) + the rest "
-        f"{median.python:.0f} ms (Python, and SQLite's row fetching); Block Kit + JSON "
+        f"{median.python:.0f} ms (Python, and the driver's row fetching); Block Kit + JSON "
         f"{median.total - median.service:.0f} ms; p90 {p90:.0f} ms; {median.goals:,} goals "
         f"loaded, {median.blocks} blocks sent"
     )
