@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.blocks.checkin import checkin_answered_message
 from bot.services import Services
 from bot.services.replies import ReplyOutcome
+
+logger = logging.getLogger(__name__)
 
 
 def show_answered(
@@ -21,14 +25,23 @@ def show_answered(
     recorded: Sequence[tuple[str, str]],
 ) -> bool:
     """Mark the check-in answered; its DM then shows what was recorded, with Undo, instead of
-    its buttons. False when there is no posted DM to rewrite (an ad-hoc check-in)."""
+    its buttons. False when there is no DM to rewrite: an ad-hoc check-in, or one Slack will
+    not update (deleted, say); what was recorded stays recorded either way."""
     posted = services.checkins.mark_answered(team_id, user_id, delivery_id)
     if posted is None:
         return False
     answered = checkin_answered_message(
         owner_name=posted.owner_name, recorded=recorded, delivery_id=delivery_id, undo=True
     )
-    client.chat_update(channel=posted.channel, ts=posted.message_ts, **answered.kwargs())
+    try:
+        client.chat_update(channel=posted.channel, ts=posted.message_ts, **answered.kwargs())
+    except SlackApiError as error:
+        logger.warning(
+            "check-in %s answered, but its DM could not be updated: %s",
+            delivery_id,
+            error.response.get("error"),
+        )
+        return False
     return True
 
 

@@ -21,7 +21,7 @@ from bot.services.people import workspace_defaults
 from handlers.app import create_app
 from handlers.demo import example_plan, run_demo
 from handlers.events.people import sync_people
-from handlers.serve import finish_acked_work, http_server, socket_mode_handler, stop_on_sigterm
+from handlers.serve import finish_acked_work, http_server, serve_socket_mode, stop_on_sigterm
 from handlers.slack_client import make_web_client
 from handlers.ticking import digest_summary, make_tick
 
@@ -76,8 +76,7 @@ def serve(
     stop_on_sigterm()
     try:
         if socket_mode:
-            logger.info("goalbot serving in Socket Mode")
-            socket_mode_handler(app, app_token).start()  # type: ignore[no-untyped-call]
+            serve_socket_mode(app, app_token)
         else:
             server = http_server(app, obj.engine, host=host, port=port or settings.port)
             logger.info(

@@ -132,3 +132,14 @@ def finish_acked_work(timeout: float = DRAIN_SECONDS) -> None:
 def socket_mode_handler(app: App, app_token: str) -> SocketModeHandler:
     """A Socket Mode connection for the app; call ``start()`` to serve."""
     return SocketModeHandler(app, app_token)
+
+
+def serve_socket_mode(app: App, app_token: str) -> None:
+    """Serve over Socket Mode until stopped; then disconnect, so no new request arrives while
+    the acknowledged work finishes."""
+    handler = socket_mode_handler(app, app_token)
+    logger.info("goalbot serving in Socket Mode")
+    try:
+        handler.start()  # type: ignore[no-untyped-call]
+    finally:
+        handler.close()  # type: ignore[no-untyped-call]

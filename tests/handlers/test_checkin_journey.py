@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from bot.clock import FixedClock
 from bot.standin.people import eventually
+from handlers.deferred import AFTER_ACK
 from handlers.slack_client import make_web_client
 from handlers.ticking import make_tick
 from storage.db import unit_of_work
@@ -155,3 +156,19 @@ def test_an_update_by_someone_else_leaves_the_check_in_open(
     )
     assert [u.value for u in _updates(run)] == [5.0]
     assert _status(run, delivery.id) == DeliveryStatus.SENT
+
+
+def test_a_deleted_check_in_dm_still_takes_a_typed_answer(
+    run: Running, goals: Goals, clock: FixedClock
+) -> None:
+    delivery = _deliver_checkin(run, clock)
+    bot = make_web_client(settings_for(run.slack))
+    bot.chat_delete(channel=delivery.channel or "", ts=delivery.message_ts or "")
+    assert run.driver.dm(REP, "G-3 12").status == 200
+    eventually(lambda: _status(run, delivery.id) == DeliveryStatus.ANSWERED)
+    confirmation = eventually(lambda: run.slack.dm_messages(REP))
+    assert "12" in rendered(confirmation[-1])
+    assert [u.value for u in _updates(run)] == [12.0]
+    assert AFTER_ACK.wait_idle(timeout=10)  # the bot has done all it will do
+    assert run.slack.calls("chat.update"), "the bot tried to rewrite the deleted DM"
+    assert not [m for m in run.slack.dm_messages(REP) if "went wrong" in rendered(m)]
