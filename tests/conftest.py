@@ -107,6 +107,14 @@ def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
 
 
 @pytest.fixture
+def pg_engine() -> Iterator[Engine]:
+    """An engine with goalbot's tables on a fresh PostgreSQL schema only (replica tests)."""
+    for engine in postgres_schema_engine():
+        SQLModel.metadata.create_all(engine)
+        yield engine
+
+
+@pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
     """A session on the per-backend engine."""
     with Session(engine, expire_on_commit=False) as session:

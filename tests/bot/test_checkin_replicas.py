@@ -16,26 +16,17 @@ from multiprocessing.process import BaseProcess
 
 import pytest
 from sqlalchemy import Engine, text
-from sqlmodel import SQLModel
 
 from bot.checkins.types import delivery_id_of
 from bot.standin import SlackStandin
 from tests.checkin_support import deliveries, seed_owners, seed_workspace
-from tests.conftest import POSTGRES_URL, postgres_schema_engine
+from tests.conftest import POSTGRES_URL
 
 pytestmark = pytest.mark.postgres
 
 OWNERS = 1000
 LEASE_SECONDS = 5.0
 JOIN_SECONDS = 60
-
-
-@pytest.fixture
-def pg_engine() -> Iterator[Engine]:
-    """An engine on a fresh PostgreSQL schema with goalbot's tables."""
-    for engine in postgres_schema_engine():
-        SQLModel.metadata.create_all(engine)
-        yield engine
 
 
 @pytest.fixture

@@ -16,14 +16,13 @@ from multiprocessing.process import BaseProcess
 
 import pytest
 from sqlalchemy import Engine, text
-from sqlmodel import SQLModel
 
 from bot.digest.sending import METADATA_EVENT_TYPE
 from bot.standin import SlackStandin
 from bot.standin.state import Identity
 from storage.models import DeliveryStatus
 from tests.bot.digest_tick_support import digests, seed_subscribed_org
-from tests.conftest import POSTGRES_URL, postgres_schema_engine
+from tests.conftest import POSTGRES_URL
 from tests.factories import TEAM
 
 pytestmark = pytest.mark.postgres
@@ -31,14 +30,6 @@ pytestmark = pytest.mark.postgres
 CHANNELS = 24
 LEASE_SECONDS = 30.0
 JOIN_SECONDS = 120
-
-
-@pytest.fixture
-def pg_engine() -> Iterator[Engine]:
-    """An engine on a fresh PostgreSQL schema with goalbot's tables."""
-    for engine in postgres_schema_engine():
-        SQLModel.metadata.create_all(engine)
-        yield engine
 
 
 @pytest.fixture

@@ -31,19 +31,11 @@ from storage.models import (
     Review,
 )
 from tests.bot.test_review_support import NORTHWIND, REVIEW_AT, seed_quarter
-from tests.conftest import POSTGRES_URL, postgres_schema_engine
+from tests.conftest import POSTGRES_URL
 
 pytestmark = pytest.mark.postgres
 REPLICAS = 3
 JOIN_SECONDS = 120
-
-
-@pytest.fixture
-def pg_engine() -> Iterator[Engine]:
-    """An engine on a fresh PostgreSQL schema with goalbot's tables."""
-    for engine in postgres_schema_engine():
-        SQLModel.metadata.create_all(engine)
-        yield engine
 
 
 @pytest.fixture
