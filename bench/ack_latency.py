@@ -51,8 +51,8 @@ from bench.common import (
     standin_for_plan,
 )
 from bench.figures import Figure, markdown_table
-from bot.standin import SlackStandin
-from bot.standin.people import SlackDriver
+from devkit.people import SlackDriver
+from devkit.standin import SlackStandin
 
 QUICK_ROUNDS, QUICK_WARMUP = 3, 1
 SOLO_ROUNDS = 6  # requests of each kind sent one at a time first (the first unmeasured)

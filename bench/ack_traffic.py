@@ -23,9 +23,9 @@ from slack_sdk.signature import SignatureVerifier
 
 from bench.common import SIGNING_SECRET
 from bot import ids
-from bot.standin import SlackStandin
-from bot.standin.forms import find_button
-from bot.standin.people import APP_ID, eventually
+from devkit.people import APP_ID, eventually
+from devkit.standin import SlackStandin
+from devkit.standin.forms import find_button
 
 EVENTS_PATH = "/slack/events"
 REQUEST_TIMEOUT = 30.0

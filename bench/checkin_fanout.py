@@ -32,8 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import backend_named, fresh_database, serve_goalbot
 from bench.figures import Figure, at_least, below, main_for
-from bot.standin import SlackStandin
-from bot.standin.limits import RateLimits
+from devkit.standin import SlackStandin
+from devkit.standin.limits import RateLimits
 from storage.db import make_engine
 from tests.checkin_support import seed_owners, seed_workspace
 

@@ -1,12 +1,12 @@
 """Shared by the benchmarks: a fresh database, the Slack stand-in, the real ``goalbot serve``.
 
-The stand-in for a plan and the serve subprocess are the product's own (``bot.standin.plan``,
-``handlers.demo.process``, also used by ``goalbot demo`` and the journey tests); here they get
+The stand-in for a plan and the serve subprocess are the product's own (``devkit.standin.plan``,
+``devkit.demo.process``, also used by ``goalbot demo`` and the journey tests); here they get
 the benchmarks' defaults (the example plan, the benchmarks' signing secret).
 
 Every benchmark runs the bot exactly as it is deployed: ``goalbot migrate`` and ``goalbot
 import`` into a database of its own, then ``goalbot serve --http`` as a subprocess pointed at
-an in-process Slack stand-in (:class:`bot.standin.SlackStandin`) that knows the plan's people.
+an in-process Slack stand-in (:class:`devkit.standin.SlackStandin`) that knows the plan's people.
 
     with fresh_database("postgres") as db_url, standin_for_plan() as slack:
         with serve_goalbot(db_url, slack) as bot_url:
@@ -28,14 +28,14 @@ from typing import Any, Literal
 
 from sqlalchemy import Engine, create_engine, event, text
 
-from bot.standin import SlackStandin
-from bot.standin import plan as product_plan
-from bot.standin.plan import PlanPerson as PlanPerson
-from bot.standin.plan import PlanWorkspace
-from handlers.demo import process
-from handlers.demo.process import free_port as free_port
-from handlers.demo.process import goalbot_command as goalbot_command
-from handlers.demo.process import goalbot_env, run_goalbot
+from devkit.demo import process
+from devkit.demo.process import free_port as free_port
+from devkit.demo.process import goalbot_command as goalbot_command
+from devkit.demo.process import goalbot_env, run_goalbot
+from devkit.standin import SlackStandin
+from devkit.standin import plan as product_plan
+from devkit.standin.plan import PlanPerson as PlanPerson
+from devkit.standin.plan import PlanWorkspace
 
 REPO = Path(__file__).resolve().parent.parent
 PLAN = REPO / "examples" / "plan.yaml"
@@ -71,7 +71,7 @@ def read_plan(plan: Path = PLAN) -> PlanWorkspace:
 def standin_for_plan(
     plan: Path = PLAN, *, latency: float = 0.0, threads: int = 32, **standin_args: Any
 ) -> AbstractContextManager[SlackStandin]:
-    """A running Slack stand-in for the plan's workspace (``bot.standin.plan``)."""
+    """A running Slack stand-in for the plan's workspace (``devkit.standin.plan``)."""
     return product_plan.standin_for_plan(plan, latency=latency, threads=threads, **standin_args)
 
 
@@ -131,7 +131,7 @@ def serve_goalbot(
     signing_secret: str = SIGNING_SECRET,
     **options: Any,
 ) -> AbstractContextManager[str]:
-    """``goalbot serve --http`` as a subprocess talking to `standin` (``handlers.demo.process``),
+    """``goalbot serve --http`` as a subprocess talking to `standin` (``devkit.demo.process``),
     signed with the benchmarks' secret; yields its base URL."""
     return process.serve_goalbot(db_url, standin, signing_secret=signing_secret, **options)
 

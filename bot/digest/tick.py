@@ -1,6 +1,6 @@
 """The digest tick: plan this week's digests, then post the due ones. Every replica may run it.
 
-It runs inside the same scheduled tick as check-ins (``handlers.ticking``) and in
+It runs inside the same scheduled tick as check-ins (``goalbot.tick``) and in
 ``goalbot tick``; tests call it directly with a fixed clock.
 """
 

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from bot.checkins.types import delivery_id_of
-from bot.standin import SlackStandin
+from devkit.standin import SlackStandin
 from tests.checkin_support import deliveries, seed_owners, seed_workspace
 from tests.conftest import POSTGRES_URL
 

@@ -21,7 +21,7 @@ from bot.checkins.types import (
     RateLimited,
     checkin_metadata,
 )
-from bot.standin import SlackStandin, StandinClock
+from devkit.standin import SlackStandin, StandinClock
 
 START = datetime(2027, 1, 7, 10, 0, tzinfo=UTC)
 BEFORE = START - timedelta(minutes=5)

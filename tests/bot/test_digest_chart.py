@@ -12,7 +12,7 @@ from bot.blocks.message import Message
 from bot.checkins.types import DeliveryUncertain, PostRejected, RateLimited
 from bot.digest.chart import build_chart, render_png
 from bot.digest.slack_poster import SlackDigestPoster
-from bot.standin import SlackStandin
+from devkit.standin import SlackStandin
 from tests.bot.test_digest_content import goal
 
 START = datetime(2027, 1, 1, tzinfo=UTC)

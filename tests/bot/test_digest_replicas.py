@@ -18,8 +18,8 @@ import pytest
 from sqlalchemy import Engine, text
 
 from bot.digest.sending import METADATA_EVENT_TYPE
-from bot.standin import SlackStandin
-from bot.standin.state import Identity
+from devkit.standin import SlackStandin
+from devkit.standin.state import Identity
 from storage.models import DeliveryStatus
 from tests.bot.digest_tick_support import digests, seed_subscribed_org
 from tests.conftest import POSTGRES_URL

@@ -17,7 +17,7 @@ from bot.reviews.data import load_quarter
 from bot.reviews.measure import QuarterScorecards
 from bot.reviews.opening import OpenedReviews
 from bot.reviews.views import RatingEntry, RatingSummary, ReviewState
-from bot.standin import SlackStandin
+from devkit.standin import SlackStandin
 from storage.db import unit_of_work
 from storage.models import DeliveryStatus, GoalUpdate, Review, UpdateSource
 from tests.bot.blocks_support import LONG_NOTE, LONG_TITLE, assert_message, assert_view

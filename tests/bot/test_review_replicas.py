@@ -1,7 +1,7 @@
 """Three replicas on one PostgreSQL run the real tick at the quarter's end: each unit's review
 thread is posted once and each close-out DM due is sent once.
 
-Three OS processes (``multiprocessing`` spawn) run ``handlers.ticking.make_tick`` (reviews,
+Three OS processes (``multiprocessing`` spawn) run ``goalbot.tick.make_tick`` (reviews,
 then the check-in outbox with the close-outs) against one schema holding Northwind's seeded
 2027-Q1 and post over HTTP to the Slack stand-in, whose channel and DMs are the record in
 which duplicates and gaps are counted.
@@ -20,7 +20,7 @@ from sqlmodel import SQLModel, select
 
 from bot.checkins.types import delivery_id_of
 from bot.reviews.slack import review_id_of
-from bot.standin import SlackStandin
+from devkit.standin import SlackStandin
 from storage.db import unit_of_work
 from storage.models import (
     CheckinDelivery,

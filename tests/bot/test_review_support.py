@@ -152,7 +152,7 @@ def review_replica_main(url: str, schema: str, api_url: str, token: str, at: str
 
     from bot.checkins.pacing import NoPacing
     from bot.services import build_services
-    from handlers.ticking import make_tick
+    from goalbot.tick import make_tick
 
     engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"}, pool_size=2)
     clock = FixedClock(datetime.fromisoformat(at))

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.clock import ClockUnavailable, UrlClock
-from bot.standin import SlackStandin, StandinClock
-from handlers.demo.process import free_port
+from devkit.demo.process import free_port
+from devkit.standin import SlackStandin, StandinClock
 
 START = datetime(2027, 1, 7, 9, 30, tzinfo=UTC)
 

@@ -12,12 +12,12 @@ from sqlalchemy import Engine
 from bot.clock import Clock
 from bot.config import Settings
 from bot.services import Services, build_services
-from bot.standin import SlackStandin
-from bot.standin.people import SlackDriver, eventually
-from bot.standin.state import Identity
+from devkit.people import SlackDriver, eventually
+from devkit.standin import SlackStandin
+from devkit.standin.state import Identity
+from goalbot.serve import BackgroundServer
+from goalbot.slack_client import make_web_client
 from handlers.app import create_app
-from handlers.serve import BackgroundServer
-from handlers.slack_client import make_web_client
 from storage.db import unit_of_work
 from tests.factories import TEAM, Org, make_csf, make_goal, make_org
 

@@ -8,10 +8,10 @@ from typing import Any
 from sqlmodel import select
 
 from bot.clock import FixedClock
-from bot.standin.people import eventually
+from devkit.people import eventually
+from goalbot.slack_client import make_web_client
+from goalbot.tick import make_tick
 from handlers.deferred import AFTER_ACK
-from handlers.slack_client import make_web_client
-from handlers.ticking import make_tick
 from storage.db import unit_of_work
 from storage.models import CheckinDelivery, DeliveryStatus, GoalUpdate, Person, UpdateSource
 from tests.handlers.harness import Goals, Running, ask, rendered, settings_for

@@ -15,8 +15,8 @@ from bot.checkins.slack_poster import SlackPoster
 from bot.checkins.tick import run_tick
 from bot.checkins.types import delivery_id_of
 from bot.clock import FixedClock
-from bot.standin import SlackStandin
-from handlers.slack_client import make_web_client
+from devkit.standin import SlackStandin
+from goalbot.slack_client import make_web_client
 from storage.models import DeliveryStatus
 from tests.checkin_support import compose, deliveries, outstanding, seed_owners, seed_workspace
 from tests.handlers.harness import settings_for

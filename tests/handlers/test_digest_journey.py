@@ -14,11 +14,10 @@ from click.testing import CliRunner
 from sqlalchemy import Engine
 from sqlmodel import SQLModel
 
-from bot.cli import cli
 from bot.clock import FixedClock
 from bot.digest.sending import METADATA_EVENT_TYPE
-from bot.standin.people import eventually
-from handlers import cli as _serving_commands  # noqa: F401  (registers tick)
+from devkit.people import eventually
+from goalbot.cli import cli
 from storage.db import make_engine, unit_of_work
 from storage.migrate import alembic_config
 from storage.repositories.goals import get_goal_by_number

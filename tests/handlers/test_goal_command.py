@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot.standin.people import eventually
+from devkit.people import eventually
 from storage.db import unit_of_work
 from storage.models import DigestSubscription, GoalStatus, GoalUpdate, Person
 from storage.repositories.goals import get_goal_by_number

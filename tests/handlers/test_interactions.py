@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from bot import ids
-from bot.standin.people import eventually
+from devkit.people import eventually
 from storage.db import unit_of_work
 from storage.models import Goal, GoalUpdate, UpdateSource, Workspace
 from tests.factories import make_goal

@@ -15,9 +15,9 @@ from sqlmodel import col, select
 
 from bot.blocks import review_ids as rids
 from bot.clock import FixedClock
-from bot.standin.people import eventually
-from handlers.slack_client import make_web_client
-from handlers.ticking import make_tick
+from devkit.people import eventually
+from goalbot.slack_client import make_web_client
+from goalbot.tick import make_tick
 from storage.db import unit_of_work
 from storage.models import (
     CheckinDelivery,

@@ -13,9 +13,9 @@ import pytest
 from sqlmodel import select
 
 from bot.logs import RedactTokens, configure_logging
-from bot.standin.people import eventually
+from devkit.people import eventually
+from goalbot.serve import GoalbotWsgi
 from handlers.deferred import SORRY
-from handlers.serve import GoalbotWsgi
 from storage.db import make_engine, unit_of_work
 from storage.models import GoalUpdate, ProcessedEvent
 from tests.handlers.harness import Goals, Running, ask

@@ -2,7 +2,7 @@
 
 Slack delivers Socket Mode requests as envelopes over a WebSocket and expects each envelope id
 echoed back within 3 s. These tests hand the envelopes to the handler ``goalbot serve --socket``
-uses (``handlers.serve.socket_mode_handler``) in place of the WebSocket, with the Web API stand-in
+uses (``goalbot.serve.socket_mode_handler``) in place of the WebSocket, with the Web API stand-in
 behind the bot's client, and check the acknowledgement and the work done after it.
 """
 
@@ -22,12 +22,12 @@ from sqlmodel import select
 from bot.clock import Clock
 from bot.config import Settings
 from bot.services import build_services
-from bot.standin import SlackStandin
-from bot.standin.people import eventually
-from bot.standin.state import Identity
+from devkit.people import eventually
+from devkit.standin import SlackStandin
+from devkit.standin.state import Identity
+from goalbot.serve import socket_mode_handler
+from goalbot.slack_client import make_web_client
 from handlers.app import create_app
-from handlers.serve import socket_mode_handler
-from handlers.slack_client import make_web_client
 from storage.db import unit_of_work
 from storage.models import GoalUpdate
 from tests.factories import TEAM, Org, make_org

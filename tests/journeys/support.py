@@ -15,10 +15,10 @@ from typing import Any
 from sqlmodel import Session, select
 
 from bot.checkins.tick import TickReport
-from bot.standin.people import eventually
-from handlers.demo import IMPORTED_AT, example_plan
-from handlers.demo.answers import goal_labels
-from handlers.demo.world import World, demo_world
+from devkit.demo import IMPORTED_AT, example_plan
+from devkit.demo.answers import goal_labels
+from devkit.demo.world import World, demo_world
+from devkit.people import eventually
 from storage.models import Person
 from tests.handlers.harness import rendered as visible  # all of a message's text
 

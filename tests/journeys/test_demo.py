@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from handlers.demo import QUARTER_START
-from handlers.demo.process import goalbot_command, goalbot_env
-from handlers.demo.timeline import Rhythm, tick_instants
+from devkit.demo import QUARTER_START
+from devkit.demo.process import goalbot_command, goalbot_env
+from devkit.demo.timeline import Rhythm, tick_instants
 from tests.journeys.chromium import rendered_dom, screenshot
 
 WEEKS = 3

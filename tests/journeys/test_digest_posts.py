@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from handlers.demo import IMPORTED_AT
-from handlers.demo.scenes import subscribe_leadership
-from handlers.demo.world import World
+from devkit.demo import IMPORTED_AT
+from devkit.demo.scenes import subscribe_leadership
+from devkit.demo.world import World
 from tests.journeys.support import DANIEL, MAYA, ask, journey_world, tick_at, utc, visible
 
 MONDAY_9AM_NEW_YORK = utc(2027, 1, 11, 14, 0)

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from bot.standin.people import eventually
-from handlers.demo.world import World
+from devkit.demo.world import World
+from devkit.people import eventually
 from storage.models import Goal
 from tests.journeys.support import CLARA, DANIEL, SOFIA, ask, journey_world, utc, visible
 

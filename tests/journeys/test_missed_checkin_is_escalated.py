@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import Session, col, select
 
-from bot.standin.people import eventually
-from handlers.demo import IMPORTED_AT
-from handlers.demo.scenes import rhythm_of
-from handlers.demo.timeline import tick_instants
-from handlers.demo.world import World
+from devkit.demo import IMPORTED_AT
+from devkit.demo.scenes import rhythm_of
+from devkit.demo.timeline import tick_instants
+from devkit.demo.world import World
+from devkit.people import eventually
 from storage.models import CheckinDelivery, DeliveryKind, DeliveryStatus
 from tests.journeys.support import EMMA, LUKAS, RAHUL, journey_world, person, tick_at, utc, visible
 

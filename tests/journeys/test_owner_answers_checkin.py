@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import Session, col, select
 
-from bot.standin.people import eventually
-from handlers.demo import IMPORTED_AT
-from handlers.demo.world import World
+from devkit.demo import IMPORTED_AT
+from devkit.demo.world import World
+from devkit.people import eventually
 from storage.models import CheckinDelivery, DeliveryStatus, GoalUpdate, UpdateSource
 from tests.journeys.support import (
     AISHA,

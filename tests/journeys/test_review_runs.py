@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from bot.standin.people import eventually
-from handlers.demo import IMPORTED_AT
-from handlers.demo.review import RATE
-from handlers.demo.scenes import subscribe_leadership
-from handlers.demo.world import World
+from devkit.demo import IMPORTED_AT
+from devkit.demo.review import RATE
+from devkit.demo.scenes import subscribe_leadership
+from devkit.demo.world import World
+from devkit.people import eventually
 from storage.models import Goal, GoalStatus, ReviewResponse
 from tests.journeys.support import CLARA, DANIEL, MAYA, ask, journey_world, tick_at, utc, visible
 

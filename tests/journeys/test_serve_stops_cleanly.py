@@ -12,16 +12,16 @@ import subprocess
 import time
 from pathlib import Path
 
-from bot.standin.people import SlackDriver
-from bot.standin.plan import standin_for_plan
-from handlers.demo import example_plan
-from handlers.demo.process import (
+from devkit.demo import example_plan
+from devkit.demo.process import (
     DEFAULT_SIGNING_SECRET,
     free_port,
     goalbot_command,
     goalbot_env,
     wait_healthy,
 )
+from devkit.people import SlackDriver
+from devkit.standin.plan import standin_for_plan
 
 SLACK_ROUND_TRIP = 1.5  # seconds every stand-in answer takes, the command's answer included
 MAYA = "U0NW0001"

@@ -1,0 +1,132 @@
+"""The commands that talk to Slack: serve, tick and sync-users."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+import click
+
+from bot.checkins.pacing import per_minute
+from bot.checkins.planning import preview_checkins
+from bot.checkins.reports import plan_lines
+from bot.clock import FixedClock
+from bot.digest.planning import digest_plan_lines, preview_digests
+from bot.services import build_services
+from bot.services.people import workspace_defaults
+from goalbot.context import CliContext, fails_cleanly, url_clock
+from goalbot.interval import start_scheduler
+from goalbot.serve import finish_acked_work, http_server, serve_socket_mode, stop_on_sigterm
+from goalbot.slack_client import make_web_client
+from goalbot.tick import digest_summary, make_tick
+from handlers.app import create_app
+from handlers.events.people import sync_people
+
+logger = logging.getLogger(__name__)
+
+
+@click.command()
+@click.option(
+    "--socket/--http",
+    "socket_mode",
+    default=None,
+    help="Socket Mode or HTTP mode (default: Socket Mode when SLACK_APP_TOKEN is set).",
+)
+@click.option("--host", default="0.0.0.0", show_default=True, help="HTTP mode: address to bind.")
+@click.option("--port", type=int, default=None, help="HTTP mode: port (default: PORT, 3000).")
+@click.option(
+    "--scheduler/--no-scheduler",
+    default=True,
+    show_default=True,
+    help="Run the check-in tick every 30 s (--no-scheduler: `goalbot tick` drives it, e.g. cron).",
+)
+@click.option(
+    "--clock-url",
+    default=None,
+    metavar="URL",
+    help='Demo and tests only: read the time from URL (JSON {"time": epoch seconds}, e.g. the '
+    "Slack stand-in's /clock) instead of the system clock.",
+)
+@click.pass_obj
+@fails_cleanly
+def serve(
+    obj: CliContext,
+    socket_mode: bool | None,
+    host: str,
+    port: int | None,
+    scheduler: bool,
+    clock_url: str | None,
+) -> None:
+    """Run the Slack app: /goal, buttons, modals, App Home and DMs."""
+    settings = obj.settings
+    if socket_mode is None:
+        socket_mode = settings.slack_app_token is not None
+    app_token = settings.require("SLACK_APP_TOKEN", "run in Socket Mode") if socket_mode else ""
+    clock = url_clock(clock_url) if clock_url else obj.clock
+    services = build_services(obj.engine, clock, workspace_defaults(settings))
+    client = make_web_client(settings)
+    app = create_app(settings, services, client, socket_mode=socket_mode)
+    ticking = None
+    if scheduler:
+        pacer = per_minute(settings.goalbot_send_per_minute)
+        ticking = start_scheduler(make_tick(obj.engine, clock, services, client, pacer=pacer))
+    stop_on_sigterm()
+    try:
+        if socket_mode:
+            serve_socket_mode(app, app_token)
+        else:
+            server = http_server(app, obj.engine, host=host, port=port or settings.port)
+            logger.info(
+                "goalbot serving HTTP on %s:%s (/slack/events, /healthz)",
+                host,
+                port or settings.port,
+            )
+            server.run()  # returns on SIGTERM or Ctrl-C, once requests in progress are answered
+    except (SystemExit, KeyboardInterrupt):
+        pass
+    finally:
+        if ticking is not None:
+            ticking.shutdown(wait=False)  # a tick cut short is resumed by the next (leases)
+        finish_acked_work()
+
+
+@click.command()
+@click.option(
+    "--at",
+    "at",
+    type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M:%S"]),
+    default=None,
+    help="Run as if it were this instant (ISO-8601; UTC when no offset is given).",
+)
+@click.option("--dry-run", is_flag=True, help="Print what is due and send nothing.")
+@click.pass_obj
+@fails_cleanly
+def tick(obj: CliContext, at: datetime | None, dry_run: bool) -> None:
+    """Run the check-in and digest tick once: for cron, catch-up after downtime, or a preview."""
+    clock = FixedClock(at if at.tzinfo else at.replace(tzinfo=UTC)) if at else obj.clock
+    if dry_run:
+        for line in plan_lines(preview_checkins(obj.engine, clock)):
+            click.echo(line)
+        for line in digest_plan_lines(preview_digests(obj.engine, clock)):
+            click.echo(line)
+        return
+    services = build_services(obj.engine, clock, workspace_defaults(obj.settings))
+    pacer = per_minute(obj.settings.goalbot_send_per_minute)
+    client = make_web_client(obj.settings)
+    report = make_tick(obj.engine, clock, services, client, pacer=pacer)()
+    click.echo(
+        f"planned {report.plan.planned}, skipped {report.plan.skipped}, "
+        f"sent {report.send.sent}, delivered {report.send.delivered}"
+    )
+    click.echo(digest_summary(report.digests))
+
+
+@click.command("sync-users")
+@click.pass_obj
+@fails_cleanly
+def sync_users(obj: CliContext) -> None:
+    """Refresh people's names, emails and time zones from Slack (users.list)."""
+    client = make_web_client(obj.settings)
+    services = build_services(obj.engine, obj.clock, workspace_defaults(obj.settings))
+    count = sync_people(services, client)
+    click.echo(f"synced {count} people")
