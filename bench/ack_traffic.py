@@ -22,7 +22,7 @@ from typing import Any
 from slack_sdk.signature import SignatureVerifier
 
 from bench.common import SIGNING_SECRET
-from bot import ids
+from bot.blocks import ids
 from devkit.people import APP_ID, eventually
 from devkit.standin import SlackStandin
 from devkit.standin.forms import find_button

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import BACKENDS, RESULTS, Backend, backend_named, fresh_database
 from bench.figures import Figure, below, markdown_table
 from bot.checkins.planning import plan_checkins
-from bot.clock import FixedClock
+from bot.domain.clock import FixedClock
 from storage.db import make_engine
 from tests.checkin_support import seed_owners, seed_workspace
 

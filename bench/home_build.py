@@ -25,7 +25,7 @@ from bench.common import SqlTimer, percentile
 from bench.figures import Figure, below, main_for
 from bench.orgs import shared_org
 from bot.blocks.home import home_view
-from bot.clock import FixedClock
+from bot.domain.clock import FixedClock
 from bot.services.goals import GoalService
 from bot.services.home import HomeService
 from storage.db import make_engine

@@ -15,9 +15,9 @@ from typing import Any
 
 import click
 
-from bot.logs import configure_logging
 from goalbot.admin import export, import_, migrate, tree
 from goalbot.context import CliContext
+from goalbot.logs import configure_logging
 from goalbot.running import serve, sync_users, tick
 
 PLUGIN_GROUP = "goalbot.commands"

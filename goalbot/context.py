@@ -15,9 +15,9 @@ from typing import ParamSpec, TypeVar
 import click
 from sqlalchemy import Engine
 
-from bot.clock import Clock, ClockUnavailable, SystemClock, UrlClock
 from bot.config import MissingSetting, Settings, load_settings
-from bot.errors import GoalbotError
+from bot.domain.clock import Clock, ClockUnavailable, SystemClock, UrlClock
+from bot.domain.errors import GoalbotError
 from storage.db import make_engine, unit_of_work
 from storage.repositories.workspaces import workspace_ids
 from storage.schema import SchemaOutOfDate, ensure_schema

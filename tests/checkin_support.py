@@ -21,7 +21,7 @@ from sqlmodel import SQLModel, col
 from bot.checkins.pacing import NoPacing
 from bot.checkins.tick import run_tick
 from bot.checkins.types import OutgoingMessage, PostResult, delivery_id_of
-from bot.clock import SystemClock
+from bot.domain.clock import SystemClock
 from storage.db import make_engine, unit_of_work
 from storage.models import (
     CheckinDelivery,

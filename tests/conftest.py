@@ -20,7 +20,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel
 
 import storage.models  # noqa: F401
-from bot.clock import FixedClock
+from bot.domain.clock import FixedClock
 from storage.db import make_engine
 
 POSTGRES_URL = os.environ.get(

@@ -1,8 +1,8 @@
 """CSFs and the goal cascade: company → unit → team → person, by the alignment rules.
 
 A goal's parent is a goal of the same unit or a unit above it, in the same period or the
-fiscal year that encloses it (``bot.rules.alignment_problem``); a CSF link is to a CSF of the
-goal's own unit whose period encloses the goal's (``goal_checks._check_csf``). Goals are
+fiscal year that encloses it (``bot.domain.cascade.alignment_problem``); a CSF link is to a
+CSF of the goal's own unit whose period encloses the goal's (``goal_checks._check_csf``). Goals are
 planned top-down, so a parent is always planned (and written) before its children.
 """
 
@@ -17,7 +17,7 @@ from bench.orggen.org import PersonPlan, UnitPlan
 from bench.orggen.timeline import Timeline, pick, split
 from bench.orggen.vocabulary import CSF_KPIS, CSF_TITLES
 from bench.orggen.wording import Wording, word
-from bot.periods import Period
+from bot.domain.periods import Period
 from storage.models import GoalStatus, Visibility
 
 UNIT_GOAL_SHARE_MAX = 0.4  # at most this share of all goals are units' own goals

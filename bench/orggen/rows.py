@@ -9,7 +9,7 @@ from bench.orggen.goals import CsfPlan, GoalPlan
 from bench.orggen.org import PersonPlan, UnitPlan
 from bench.orggen.timeline import Timeline
 from bench.orggen.vocabulary import COMPANY_NAME, WORKSPACE_TZ
-from bot.schedule import build_rule, next_checkin_at
+from bot.rhythm import build_rule, next_checkin_at
 from storage.models import Cadence
 
 Row = tuple[object, ...]

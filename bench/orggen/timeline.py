@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
 
-from bot.periods import Period, quarter_of
+from bot.domain.periods import Period, quarter_of
 
 UPDATE_WINDOW = timedelta(days=182)  # two quarters
 T = TypeVar("T")

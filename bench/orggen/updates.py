@@ -24,9 +24,9 @@ from bench.orggen.goals import GoalPlan
 from bench.orggen.org import PersonPlan
 from bench.orggen.timeline import Timeline, midnight, split
 from bench.orggen.vocabulary import BLOCKERS, NOTES, WORKSPACE_TZ
-from bot.schedule.defaults import DEFAULT_CHECKIN_TIME, DEFAULT_CHECKIN_WEEKDAY
-from bot.schedule.localtime import local_date, local_to_utc
-from bot.schedule.rules import parse_local_time
+from bot.rhythm.defaults import DEFAULT_CHECKIN_TIME, DEFAULT_CHECKIN_WEEKDAY
+from bot.rhythm.localtime import local_date, local_to_utc
+from bot.rhythm.rule import parse_local_time
 from storage.models import GoalStatus
 
 COLUMNS = (

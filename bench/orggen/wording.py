@@ -13,7 +13,7 @@ from bench.orggen.vocabulary import (
     QUALITATIVE_TITLES,
     UP_VERBS,
 )
-from bot.periods import Period
+from bot.domain.periods import Period
 from storage.models import Direction
 
 UNMEASURED_SHARE = 0.08  # goals without a metric (SMART coaching flags them)

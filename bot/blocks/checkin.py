@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from bot import ids
+from bot.blocks import ids
 from bot.blocks.checkin_modal import (
     MODAL_GOALS,
     CheckinEntry,

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot import ids
+from bot.blocks import ids
 from bot.blocks.inputs import (
     Values,
     checkboxes,

@@ -8,7 +8,7 @@ from bot.blocks.kit import context, header, pack_lines, section
 from bot.blocks.limits import MESSAGE_BLOCKS, truncate
 from bot.blocks.message import Message
 from bot.blocks.text import escape_keep_refs
-from bot.command_text import USAGE
+from bot.parsing.command import USAGE
 
 FALLBACK_TEXT = 3000
 PURPOSES: dict[str, str] = {

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from bot import ids
+from bot.blocks import ids
 from bot.blocks.goals import list_summary
 from bot.blocks.kit import (
     Block,

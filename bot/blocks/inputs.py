@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot import ids
+from bot.blocks import ids
 from bot.blocks.kit import Block, option, with_placeholder
 from bot.blocks.limits import INPUT_MAX_LENGTH, SELECT_OPTIONS, truncate
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot import ids
+from bot.blocks import ids
 from bot.blocks.inputs import (
     Values,
     datepicker,
@@ -22,7 +22,7 @@ from bot.blocks.inputs import (
 from bot.blocks.kit import Block, context, input_block, plain
 from bot.blocks.limits import PRIVATE_METADATA, SELECT_OPTIONS
 from bot.blocks.parsing import goal_number, number, parsed, shown
-from bot.periods import parse_period
+from bot.domain.periods import parse_period
 from bot.services.goal_types import GoalDraft
 from storage.models import Direction
 

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from bot.blocks.inputs import Values, text_value
 from bot.blocks.limits import truncate
-from bot.command_text import parse_number
+from bot.parsing.command import parse_number
 
 SHOWN_INPUT = 40  # how much of a bad value an error message repeats
 _GOAL_ID = re.compile(r"^[Gg]-?(\d{1,9})$")

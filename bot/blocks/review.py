@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.blocks import review_ids as rids
+from bot.blocks import ids
 from bot.blocks.kit import (
     Block,
     actions,
@@ -173,8 +173,8 @@ def progress_text(share: float | None) -> str:
 
 
 def _rate_button(review_id: int) -> Block:
-    rate = button("⭐ Rate this quarter", rids.REVIEW_RATE, value=str(review_id), style="primary")
-    return actions(rids.REVIEW_ACTIONS, [rate])
+    rate = button("⭐ Rate this quarter", ids.REVIEW_RATE, value=str(review_id), style="primary")
+    return actions(ids.REVIEW_ACTIONS, [rate])
 
 
 def _fallback(scorecard: Scorecard) -> str:

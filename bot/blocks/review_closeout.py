@@ -7,7 +7,7 @@ ended and, when carried over, where they went.
 
 from __future__ import annotations
 
-from bot.blocks import review_ids as rids
+from bot.blocks import ids
 from bot.blocks.kit import Block, actions, button, context, pack_lines, section
 from bot.blocks.limits import MESSAGE_BLOCKS, truncate
 from bot.blocks.message import Message
@@ -60,13 +60,13 @@ def _open_text(goal: CloseoutGoal) -> str:
 
 
 def _buttons(review_id: int, goal: CloseoutGoal) -> Block:
-    value = rids.closeout_value(review_id, goal.number)
+    value = ids.closeout_value(review_id, goal.number)
     return actions(
-        rids.closeout_block_id(goal.number),
+        ids.closeout_block_id(goal.number),
         [
-            button("✅ Achieved", rids.CLOSEOUT_ACHIEVED, value=value, style="primary"),
-            button("❌ Missed", rids.CLOSEOUT_MISSED, value=value),
-            button("➡️ Carry over", rids.CLOSEOUT_CARRY, value=value),
+            button("✅ Achieved", ids.CLOSEOUT_ACHIEVED, value=value, style="primary"),
+            button("❌ Missed", ids.CLOSEOUT_MISSED, value=value),
+            button("➡️ Carry over", ids.CLOSEOUT_CARRY, value=value),
         ],
     )
 

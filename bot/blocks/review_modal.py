@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.blocks import review_ids as rids
+from bot.blocks import ids
 from bot.blocks.inputs import Values, text_input, text_value
 from bot.blocks.kit import context, input_block, plain
 from bot.blocks.limits import MODAL_TITLE, truncate
@@ -18,8 +18,8 @@ from bot.reviews.views import RatingEntry
 ANSWER_MAX = 3000
 RATING_MAX = 2
 RATINGS = (
-    (rids.REVIEW_STRATEGY, "Quality of strategy (1-10)", "Were these the right goals and bets?"),
-    (rids.REVIEW_EXECUTION, "Quality of execution (1-10)", "Did we do what we said we would?"),
+    (ids.REVIEW_STRATEGY, "Quality of strategy (1-10)", "Were these the right goals and bets?"),
+    (ids.REVIEW_EXECUTION, "Quality of execution (1-10)", "Did we do what we said we would?"),
 )
 
 
@@ -29,21 +29,21 @@ def rating_modal(
     """The modal to rate one review, prefilled with the person's earlier answers."""
     strategy = str(previous.strategy) if previous else None
     execution = str(previous.execution) if previous else None
-    initial = {rids.REVIEW_STRATEGY: strategy, rids.REVIEW_EXECUTION: execution}
+    initial = {ids.REVIEW_STRATEGY: strategy, ids.REVIEW_EXECUTION: execution}
     intro = f"*{unit_name}*, {period}. Answer again any time: your latest answers count."
     blocks = [context(intro)]
     for block_id, label, hint in RATINGS:
         element = text_input(initial=initial[block_id], max_length=RATING_MAX, placeholder="1-10")
         blocks.append(input_block(block_id, label, element, hint=hint))
     for block_id, label, value in (
-        (rids.REVIEW_WORKED, "What worked", previous.worked if previous else ""),
-        (rids.REVIEW_CHANGE, "What to change", previous.change if previous else ""),
+        (ids.REVIEW_WORKED, "What worked", previous.worked if previous else ""),
+        (ids.REVIEW_CHANGE, "What to change", previous.change if previous else ""),
     ):
         element = text_input(initial=value or None, max_length=ANSWER_MAX, multiline=True)
         blocks.append(input_block(block_id, label, element, optional=True))
     return {
         "type": "modal",
-        "callback_id": rids.REVIEW_RATING_VIEW,
+        "callback_id": ids.REVIEW_RATING_VIEW,
         "title": plain(truncate(f"Review {period}", MODAL_TITLE)),
         "submit": plain("Save"),
         "close": plain("Cancel"),
@@ -55,15 +55,15 @@ def rating_modal(
 def parse_rating(values: Values) -> tuple[RatingEntry | None, dict[str, str]]:
     """The answers, or None and an error per input that is wrong."""
     errors: dict[str, str] = {}
-    strategy = _rating(values, rids.REVIEW_STRATEGY, "strategy", errors)
-    execution = _rating(values, rids.REVIEW_EXECUTION, "execution", errors)
+    strategy = _rating(values, ids.REVIEW_STRATEGY, "strategy", errors)
+    execution = _rating(values, ids.REVIEW_EXECUTION, "execution", errors)
     if errors or strategy is None or execution is None:
         return None, errors
     return RatingEntry(
         strategy=strategy,
         execution=execution,
-        worked=text_value(values, rids.REVIEW_WORKED),
-        change=text_value(values, rids.REVIEW_CHANGE),
+        worked=text_value(values, ids.REVIEW_WORKED),
+        change=text_value(values, ids.REVIEW_CHANGE),
     ), errors
 
 

@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
-from bot import ids
+from bot.blocks import ids
 from bot.blocks.inputs import (
     Values,
     picked,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot import ids
+from bot.blocks import ids
 from bot.blocks.kit import Block, actions, and_more, button, context, pack_lines, section
 from bot.blocks.limits import ACTIONS_ELEMENTS, BUTTON_VALUE, MESSAGE_BLOCKS, truncate
 from bot.blocks.message import Message

@@ -1,7 +1,7 @@
 """The check-in engine: plan due check-ins into the outbox, claim them, post each exactly once.
 
 - ``tick``: :func:`run_tick` = :func:`plan_checkins` + :func:`send_due`; what the scheduler runs.
-- ``planning``: due owners -> ``bot.schedule.plan_due`` -> outbox rows, in bulk.
+- ``planning``: due owners -> ``bot.rhythm.plan_due`` -> outbox rows, in bulk.
 - ``sending``: claim under a lease, compose, pace, post, record; recover rows left in doubt.
 - ``pacing``: the token bucket that keeps posts under Slack's limits.
 - ``types``: ``OutgoingMessage``, ``PostResult``, the ``Poster`` and ``Composer`` protocols.

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 
-from bot.schedule import resolve_zone, within_weekly_cap
+from bot.rhythm import resolve_zone, within_weekly_cap
 from storage.db import unit_of_work
 from storage.models import DeliveryKind
 from storage.repositories import followups

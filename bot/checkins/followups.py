@@ -23,8 +23,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.checkins.reports import FollowupReport
-from bot.clock import Clock
-from bot.schedule import (
+from bot.domain.clock import Clock
+from bot.rhythm import (
     ESCALATION_THRESHOLD,
     CheckinRule,
     build_rule,

@@ -1,6 +1,6 @@
 """Planning: turn owners whose check-in is due into outbox rows, in one transaction.
 
-Read the due owners, decide with the pure ``bot.schedule.plan_due``, then write in one unit of
+Read the due owners, decide with the pure ``bot.rhythm.plan_due``, then write in one unit of
 work: new pending and skipped rows (``ON CONFLICT DO NOTHING``, so a second planner or a rerun
 adds nothing), owners' next check-in moved only where it still holds the value read (so a
 concurrent rule change, which unsets it, is never overwritten), and owners without an active
@@ -18,8 +18,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 
 from bot.checkins.reports import PlanReport
-from bot.clock import Clock
-from bot.schedule import DEFAULT_LATE_LIMIT, CheckinRule, OwnerSchedule, Plan, build_rule, plan_due
+from bot.domain.clock import Clock
+from bot.rhythm import DEFAULT_LATE_LIMIT, CheckinRule, OwnerSchedule, Plan, build_rule, plan_due
 from storage.db import unit_of_work
 from storage.models import DeliveryStatus
 from storage.repositories import outbox

@@ -6,7 +6,7 @@ import enum
 from collections import Counter
 from dataclasses import dataclass, field
 
-from bot.schedule import Plan
+from bot.rhythm import Plan
 
 
 class Outcome(enum.StrEnum):

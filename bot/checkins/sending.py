@@ -30,8 +30,8 @@ from bot.checkins.types import (
     RateLimited,
     tagged,
 )
-from bot.clock import Clock
-from bot.schedule import DEFAULT_LATE_LIMIT
+from bot.domain.clock import Clock
+from bot.rhythm import DEFAULT_LATE_LIMIT
 from storage.db import unit_of_work
 from storage.repositories import outbox
 from storage.repositories.outbox import ClaimedDelivery

@@ -19,7 +19,7 @@ from bot.checkins.planning import plan_checkins
 from bot.checkins.reports import FollowupReport, PlanReport, SendReport
 from bot.checkins.sending import DEFAULT_BATCH, DEFAULT_LEASE, SendPolicy, send_due
 from bot.checkins.types import Composer, Poster
-from bot.clock import Clock
+from bot.domain.clock import Clock
 
 __all__ = ["TickReport", "plan_checkins", "run_followups", "run_tick", "send_due"]
 

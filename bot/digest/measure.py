@@ -17,7 +17,7 @@ import numpy as np
 
 from bot.digest.model import GoalLine, Standing
 from bot.digest.tree import depth_order, depths, parent_positions, rollup
-from bot.periods import parse_period
+from bot.domain.periods import parse_period
 from bot.services.progress import AT_RISK_MARGIN, ON_TRACK_MARGIN, expected_progress
 from storage.repositories.digest_columns import (
     CREATED_BEFORE_PREVIOUS,

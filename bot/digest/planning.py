@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from bot.clock import Clock
-from bot.digest.schedule import plan_subscription
+from bot.digest.weeks import plan_subscription
+from bot.domain.clock import Clock
 from storage.db import unit_of_work
 from storage.models import DeliveryStatus
 from storage.repositories import digest_outbox as rows

@@ -23,12 +23,12 @@ from sqlalchemy import Engine
 from bot.blocks.message import Message
 from bot.checkins.reports import Outcome
 from bot.checkins.types import DeliveryUncertain, PostRejected, RateLimited
-from bot.clock import Clock
 from bot.digest.chart import render_png
-from bot.digest.schedule import DIGEST_LATE_LIMIT, TOO_LATE
 from bot.digest.service import BuiltDigest, build_digest
 from bot.digest.slack_poster import MISSING_SCOPE
-from bot.errors import NotFound
+from bot.digest.weeks import DIGEST_LATE_LIMIT, TOO_LATE
+from bot.domain.clock import Clock
+from bot.domain.errors import NotFound
 from storage.db import unit_of_work
 from storage.repositories import digest_outbox as rows
 from storage.repositories.digest_outbox import ClaimedDigest

@@ -19,14 +19,14 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.blocks.digest import DigestMessages, digest_messages
-from bot.clock import Clock
 from bot.digest.chart import Chart, build_chart
 from bot.digest.content import BLOCKER_DAYS, DigestInputs, blocked_ids, build_content
 from bot.digest.measure import period_bounds
 from bot.digest.model import DigestContent, ExceptionKind
 from bot.digest.sections import scope_units
-from bot.errors import NotFound
-from bot.periods import quarter_of
+from bot.domain.clock import Clock
+from bot.domain.errors import NotFound
+from bot.domain.periods import quarter_of
 from bot.services.context import require_unit, workspace_or_default
 from bot.services.progress import cycle_length
 from storage.db import unit_of_work

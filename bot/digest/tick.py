@@ -11,7 +11,6 @@ from datetime import timedelta
 
 from sqlalchemy import Engine
 
-from bot.clock import Clock
 from bot.digest.planning import DigestPlanReport, plan_digests
 from bot.digest.sending import (
     DEFAULT_LEASE,
@@ -20,6 +19,7 @@ from bot.digest.sending import (
     DigestSendReport,
     send_due_digests,
 )
+from bot.domain.clock import Clock
 
 
 @dataclass(frozen=True)

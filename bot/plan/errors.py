@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.errors import GoalbotError
+from bot.domain.errors import GoalbotError
 
 
 @dataclass(frozen=True)

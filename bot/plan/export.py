@@ -18,7 +18,7 @@ from typing import Any, Literal, TextIO
 from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel
 
-from bot.errors import NotFound
+from bot.domain.errors import NotFound
 from bot.plan.parse_csv import COLUMNS
 from bot.plan.people import is_unlinked
 from bot.plan.write import RENAMES

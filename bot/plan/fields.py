@@ -14,7 +14,7 @@ from datetime import date
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.periods import PeriodError, parse_period
+from bot.domain.periods import PeriodError, parse_period
 from storage.models import Direction, GoalStatus, Role, Visibility
 
 Converter = Callable[[str], object]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.domain.cascade import find_cycle
 from bot.plan.errors import PlanError
 from bot.plan.model import Entry
-from bot.rules import find_cycle
 
 
 def unique(entries: list[Entry], what: str, errors: list[PlanError] | None) -> dict[str, Entry]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel
 
-from bot.clock import Clock
+from bot.domain.clock import Clock
 from bot.plan.errors import PlanError, PlanErrors, Where
 from bot.plan.keys import unique
 from bot.plan.model import Entry, Plan

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.periods import Period, PeriodError, parse_period
+from bot.domain.cascade import alignment_problem
+from bot.domain.periods import Period, PeriodError, parse_period
 from bot.plan.errors import PlanError
 from bot.plan.keys import report_cycles, unique
 from bot.plan.model import Entry, Plan
 from bot.plan.people import People
-from bot.rules import alignment_problem
 from storage.repositories.plan import ExistingPlan
 
 

@@ -13,9 +13,9 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.errors import InvalidInput, NotFound, PermissionDenied
-from bot.periods import parse_period
-from bot.reviews.rules import review_periods
+from bot.domain.errors import InvalidInput, NotFound, PermissionDenied
+from bot.domain.periods import parse_period
+from bot.reviews.policy import review_periods
 from bot.reviews.views import CloseoutGoal, CloseoutView
 from bot.services.carry import carry_over
 from bot.services.context import (

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlmodel import Session
 
-from bot.periods import Period
+from bot.domain.periods import Period
 from bot.reviews.measure import QuarterData, UnitInfo
-from bot.reviews.rules import review_periods
+from bot.reviews.policy import review_periods
 from bot.services.context import workspace_or_default
 from storage.repositories.csfs import list_csfs_of_period
 from storage.repositories.reviews import checkin_answers, goals_of_periods

@@ -7,7 +7,7 @@
 - **Goals**: the unit's own goals of the reviewed periods, counted by status; each listed with
   its rolled-up progress and the health of that progress (or *stale*: no news for two cycles).
 - **Rhythm**: check-ins due during the quarter up to the review to everyone owning a goal of
-  the periods in the unit's subtree, answered vs missed (``bot.reviews.rules``).
+  the periods in the unit's subtree, answered vs missed (``bot.reviews.policy``).
 - **CSFs**: each CSF of the unit for the reviewed periods, with the rolled-up progress of the
   goals serving it: *achieved* when all of them were achieved, else *on course* or *behind*
   against expected progress (the diagnosis margin), *not measurable*, or *no goals*.
@@ -20,8 +20,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.periods import Period
-from bot.reviews.rules import PROGRESS_MARGIN, diagnose, review_periods
+from bot.domain.periods import Period
+from bot.reviews.policy import PROGRESS_MARGIN, diagnose, review_periods
 from bot.reviews.scorecard import CsfOutcome, GoalCounts, GoalLine, Rhythm, Scorecard
 from bot.services.goal_views import measure
 from bot.services.progress import RollupNode, computed_health, rollup

@@ -18,10 +18,10 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.periods import Period
+from bot.domain.periods import Period
 from bot.reviews.data import load_quarter
 from bot.reviews.measure import QuarterScorecards
-from bot.reviews.rules import review_periods
+from bot.reviews.policy import review_periods
 from bot.reviews.scorecard import Scorecard
 from storage.models import DigestSubscription, Unit
 from storage.repositories import review_posting

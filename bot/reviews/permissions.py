@@ -6,7 +6,7 @@ names who can, as everywhere in goalbot.
 
 from __future__ import annotations
 
-from bot.errors import PermissionDenied
+from bot.domain.errors import PermissionDenied
 from bot.services.permissions import Actor, Authority, either_of, leads_on_chain, named
 
 

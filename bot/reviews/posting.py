@@ -30,14 +30,14 @@ from bot.checkins.types import (
     PostResult,
     RateLimited,
 )
-from bot.clock import Clock
-from bot.periods import parse_period
+from bot.domain.clock import Clock
+from bot.domain.periods import parse_period
 from bot.reviews.data import load_quarter
 from bot.reviews.measure import QuarterScorecards
-from bot.reviews.rules import review_periods
+from bot.reviews.policy import review_periods
 from bot.reviews.scorecard import Scorecard
 from bot.reviews.slack import ReviewPoster, review_metadata
-from bot.schedule import build_rule, into_working_hours
+from bot.rhythm import build_rule, into_working_hours
 from bot.services.context import workspace_or_default
 from storage.db import unit_of_work
 from storage.models import DeliveryKind, Person, Workspace

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from bot.reviews.rules import Diagnosis, DiagnosisKind
+from bot.reviews.policy import Diagnosis, DiagnosisKind
 
 SCORECARD_VERSION = 1
 

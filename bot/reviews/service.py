@@ -16,15 +16,15 @@ from sqlmodel import Session
 from bot.blocks.review import review_message
 from bot.blocks.review_closeout import closeout_message
 from bot.checkins.types import OutgoingMessage
-from bot.clock import Clock
-from bot.errors import InvalidInput, NotFound
-from bot.periods import Period, PeriodError, parse_period
+from bot.domain.clock import Clock
+from bot.domain.errors import InvalidInput, NotFound
+from bot.domain.periods import Period, PeriodError, parse_period
 from bot.reviews import closeout as closing
 from bot.reviews.opening import OpenedReviews, open_reviews
 from bot.reviews.permissions import require_run_review
+from bot.reviews.policy import due_quarters, review_periods
 from bot.reviews.posting import PostPolicy, PostReport, post_due, review_of_closeout
 from bot.reviews.ratings import rating_of, summarize
-from bot.reviews.rules import due_quarters, review_periods
 from bot.reviews.scorecard import Scorecard
 from bot.reviews.slack import ReviewPoster
 from bot.reviews.views import CloseoutView, RatingEntry, RatingForm, ReviewState, ThreadMessage

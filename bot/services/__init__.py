@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
-from bot.clock import Clock
-from bot.events import EventLedger
+from bot.domain.clock import Clock
 from bot.services.checkins import CheckinService
 from bot.services.csfs import CsfService
+from bot.services.events import EventLedger
 from bot.services.goals import GoalService
 from bot.services.home import HomeService
 from bot.services.people import PeopleService

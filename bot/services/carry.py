@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from bot.periods import Period
-from bot.rules import alignment_problem
+from bot.domain.cascade import alignment_problem
+from bot.domain.periods import Period
 from bot.services.context import fiscal_start_month
 from bot.services.goal_checks import check_period
 from storage.models import Goal, GoalStatus

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.clock import Clock
-from bot.errors import InvalidInput, NotFound, PermissionDenied
-from bot.schedule import local_date, resolve_zone
+from bot.domain.clock import Clock
+from bot.domain.errors import InvalidInput, NotFound, PermissionDenied
+from bot.rhythm import local_date, resolve_zone
 from bot.services.context import audit, require_person, saved_id, workspace_or_default
 from bot.services.goal_updates import UpdateEntry
 from bot.services.goals import GoalService

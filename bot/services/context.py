@@ -7,8 +7,8 @@ from typing import Any, Protocol
 
 from sqlmodel import Session
 
-from bot.errors import NotFound
-from bot.periods import Period, quarter_of
+from bot.domain.errors import NotFound
+from bot.domain.periods import Period, quarter_of
 from bot.services.permissions import SYSTEM_ACTORS, Actor, Authority, UnitLead
 from storage.models import Csf, Goal, Person, Role, Unit, Workspace
 from storage.repositories.audit import record_audit

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.clock import Clock
-from bot.errors import InvalidInput, NotFound
+from bot.domain.clock import Clock
+from bot.domain.errors import InvalidInput, NotFound
 from bot.services.context import (
     audit,
     goal_label,

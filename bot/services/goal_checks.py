@@ -6,9 +6,9 @@ import math
 
 from sqlmodel import Session
 
-from bot.errors import InvalidInput
-from bot.periods import Period, PeriodError, parse_period
-from bot.rules import alignment_problem, creates_cycle
+from bot.domain.cascade import alignment_problem, creates_cycle
+from bot.domain.errors import InvalidInput
+from bot.domain.periods import Period, PeriodError, parse_period
 from bot.services.context import goal_label
 from storage.models import Direction, Goal, Person
 from storage.repositories.csfs import get_csf

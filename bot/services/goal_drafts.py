@@ -6,8 +6,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.errors import InvalidInput
-from bot.periods import quarter_of
+from bot.domain.errors import InvalidInput
+from bot.domain.periods import quarter_of
 from bot.services.context import fiscal_start_month, goal_label, saved_id
 from bot.services.goal_checks import check_owner, check_period
 from bot.services.goal_types import GoalDraft

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.errors import NotFound
-from bot.periods import Period
+from bot.domain.errors import NotFound
+from bot.domain.periods import Period
 from bot.services.context import (
     goal_label,
     require_goal,

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.errors import InvalidInput
+from bot.domain.errors import InvalidInput
 from bot.services.context import (
     audit,
     goal_label,

@@ -9,7 +9,7 @@ from typing import Protocol
 
 from sqlmodel import Session
 
-from bot.periods import parse_period
+from bot.domain.periods import parse_period
 from bot.services.context import workspace_or_default
 from bot.services.goal_types import GoalSummary
 from bot.services.progress import (

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from bot.errors import InvalidInput
+from bot.domain.errors import InvalidInput
 from bot.services.carry import carry_over
 from bot.services.context import (
     audit,

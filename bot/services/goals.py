@@ -7,7 +7,7 @@ from collections.abc import Collection
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
-from bot.clock import Clock
+from bot.domain.clock import Clock
 from bot.services import goal_reads, goal_writes
 from bot.services.goal_types import (
     OPEN_STATUSES,

@@ -10,10 +10,10 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot.clock import Clock
 from bot.config import Settings
-from bot.errors import InvalidInput
-from bot.schedule import parse_local_time
+from bot.domain.clock import Clock
+from bot.domain.errors import InvalidInput
+from bot.rhythm import parse_local_time
 from bot.services.context import audit, load_actor, load_authority, require_person, saved_id
 from bot.services.permissions import require_manage_person, require_set_roles
 from storage.db import unit_of_work

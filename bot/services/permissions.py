@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.errors import PermissionDenied
+from bot.domain.errors import PermissionDenied
 from storage.models import Role
 
 SYSTEM_ACTORS = frozenset({"import", "system"})

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.errors import GoalbotError
+from bot.domain.errors import GoalbotError
+from bot.parsing.reply import TypedLine, parse_typed_reply
 from bot.services.goal_types import GoalSummary
 from bot.services.goal_updates import UpdateEntry
 from bot.services.goals import GoalService
-from bot.typed_reply import TypedLine, parse_typed_reply
 from storage.models import UpdateSource
 
 

@@ -7,8 +7,8 @@ from zoneinfo import available_timezones
 
 from sqlalchemy import Engine
 
-from bot.clock import Clock
-from bot.errors import InvalidInput, NotFound, PermissionDenied
+from bot.domain.clock import Clock
+from bot.domain.errors import InvalidInput, NotFound, PermissionDenied
 from bot.services.context import (
     current_quarter,
     load_actor,

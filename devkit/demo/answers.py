@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot import ids
+from bot.blocks import ids
 from devkit.demo.personas import How, Persona
 from devkit.demo.progress import PlanGoal, Report, report_for
 from devkit.demo.seen import JSON, AnswerFailed, check_status, dm_state, shows, wait_for

@@ -7,8 +7,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from bot.periods import quarter_of
-from bot.reviews.rules import opening_instant
+from bot.domain.periods import quarter_of
+from bot.reviews.policy import opening_instant
 from devkit.demo.seen import AnswerFailed, check_status, wait_for
 from devkit.demo.timeline import Rhythm
 from devkit.demo.world import World

@@ -1,7 +1,7 @@
 """When the demo runs the tick: at every instant something is due, and on a coarse grid.
 
 A real deployment ticks every 30 s; the demo cannot afford 260,000 ticks for a quarter, so it
-ticks where the bot's own schedule (``bot.schedule``, the same pure functions the tick uses)
+ticks where the bot's own schedule (``bot.rhythm``, the same pure functions the tick uses)
 puts a check-in, a reminder or the end of a cycle; and every day at the workspace's digest
 time (the weekly digest, the reviews on a quarter's last working day, and anything else due,
 a retry say, if late).
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.schedule import CheckinRule, build_rule, local_to_utc, next_checkin_at, reminder_at
+from bot.rhythm import CheckinRule, build_rule, local_to_utc, next_checkin_at, reminder_at
 
 
 @dataclass(frozen=True)

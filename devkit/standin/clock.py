@@ -12,7 +12,7 @@ class StandinClock:
     """A clock whose seconds run `speed` times as fast as real ones and can be advanced.
 
     ``speed=0`` freezes it: it then moves only by :meth:`advance`. It satisfies
-    ``bot.clock.Clock`` (``now()`` is timezone-aware UTC), so the bot and the stand-in can
+    ``bot.domain.clock.Clock`` (``now()`` is timezone-aware UTC), so the bot and the stand-in can
     share one.
     """
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from devkit.standin.clock import StandinClock
 from devkit.standin.errors import SlackError
-from devkit.standin.ids import IdMaker
+from devkit.standin.idgen import IdMaker
 from devkit.standin.models import Conversation, User
 
 

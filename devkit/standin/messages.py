@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from devkit.standin.errors import SlackError
-from devkit.standin.ids import parse_ts
+from devkit.standin.idgen import parse_ts
 from devkit.standin.models import Ephemeral, Message
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from devkit.standin import render
 from devkit.standin.clock import StandinClock
 from devkit.standin.directory import Directory
-from devkit.standin.ids import IdMaker, TsMaker
+from devkit.standin.idgen import IdMaker, TsMaker
 from devkit.standin.messages import MessageStore, is_top_level
 from devkit.standin.models import (
     JSON,

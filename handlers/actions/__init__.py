@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot import ids
+from bot.blocks import ids
 from bot.services import Services
 from handlers.actions.buttons import goal_picked, new_goal_clicked, open_checkin_clicked
 from handlers.actions.checkin import away_clicked, no_change_clicked, undo_clicked, update_clicked
@@ -31,4 +31,4 @@ def register(app: App, services: Services) -> None:
     app.action(ids.HOME_NEW_GOAL)(after_ack(new_goal_clicked(services)))
     app.action(ids.OPEN_CHECKIN)(after_ack(open_checkin_clicked(services)))
     app.action(ids.PICK_GOAL_PATTERN)(after_ack(goal_picked(services)))
-    register_review_actions(app, services)  # ids in bot.blocks.review_ids
+    register_review_actions(app, services)  # ids in bot.blocks.ids (the review section)

@@ -16,7 +16,7 @@ from bot.blocks.checkin import (
     parse_delivery_id,
 )
 from bot.blocks.common import error_message
-from bot.errors import GoalbotError
+from bot.domain.errors import GoalbotError
 from bot.services import Services
 from handlers.requests import Asker
 

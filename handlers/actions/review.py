@@ -8,11 +8,11 @@ from typing import Any
 from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
-from bot.blocks import review_ids as rids
+from bot.blocks import ids
 from bot.blocks.common import error_message
 from bot.blocks.review_closeout import closeout_message
 from bot.blocks.review_modal import rating_modal
-from bot.errors import GoalbotError
+from bot.domain.errors import GoalbotError
 from bot.services import Services
 from handlers.deferred import after_ack
 from handlers.requests import Asker
@@ -20,17 +20,17 @@ from storage.models import GoalStatus
 
 Listener = Callable[..., None]
 OUTCOMES = {
-    rids.CLOSEOUT_ACHIEVED: GoalStatus.ACHIEVED,
-    rids.CLOSEOUT_MISSED: GoalStatus.MISSED,
-    rids.CLOSEOUT_CARRY: GoalStatus.CARRIED_OVER,
+    ids.CLOSEOUT_ACHIEVED: GoalStatus.ACHIEVED,
+    ids.CLOSEOUT_MISSED: GoalStatus.MISSED,
+    ids.CLOSEOUT_CARRY: GoalStatus.CARRIED_OVER,
 }
-REVIEW_ACTIONS = rids.ALL_REVIEW_ACTION_IDS
+REVIEW_ACTIONS = ids.ALL_REVIEW_ACTION_IDS
 EXPIRED = "That button has expired: open the review's thread again."
 
 
 def register_review_actions(app: App, services: Services) -> None:
     """Bind the review's buttons."""
-    app.action(rids.REVIEW_RATE)(after_ack(rate_clicked(services)))
+    app.action(ids.REVIEW_RATE)(after_ack(rate_clicked(services)))
     for action_id, outcome in OUTCOMES.items():
         app.action(action_id)(after_ack(closeout_clicked(services, outcome)))
 
@@ -42,7 +42,7 @@ def rate_clicked(services: Services) -> Listener:
         body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
         asker = Asker.from_interaction(body)
-        review_id = rids.parse_review_id(action.get("value"))
+        review_id = ids.parse_review_id(action.get("value"))
         try:
             if review_id is None:
                 raise GoalbotError(EXPIRED)
@@ -66,7 +66,7 @@ def closeout_clicked(services: Services, outcome: GoalStatus) -> Listener:
 
     def handle(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         asker = Asker.from_interaction(body)
-        picked = rids.parse_closeout_value(action.get("value"))
+        picked = ids.parse_closeout_value(action.get("value"))
         try:
             if picked is None:
                 raise GoalbotError(EXPIRED)

@@ -10,8 +10,8 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.blocks.common import error_message
-from bot.command_text import parse_command
-from bot.errors import GoalbotError
+from bot.domain.errors import GoalbotError
+from bot.parsing.command import parse_command
 from bot.services import Services
 from handlers.commands.subcommands import SUBCOMMANDS, Invocation
 from handlers.requests import Asker

@@ -10,8 +10,8 @@ from slack_sdk import WebClient
 
 from bot.blocks.message import Message
 from bot.blocks.review_replies import review_channel_message, review_started_message
-from bot.command_text import Command
-from bot.errors import InvalidInput
+from bot.domain.errors import InvalidInput
+from bot.parsing.command import Command
 from bot.reviews.slack import SlackReviewPoster
 from bot.services import Services
 from handlers.requests import Asker

@@ -19,8 +19,8 @@ from bot.blocks.goals import (
 from bot.blocks.message import Message
 from bot.blocks.new_goal import new_goal_modal
 from bot.blocks.settings import settings_modal
-from bot.command_text import Command, UserRef
-from bot.errors import InvalidInput
+from bot.domain.errors import InvalidInput
+from bot.parsing.command import Command, UserRef
 from bot.services import Services
 from handlers.checkin_dm import show_answered
 from handlers.commands.review import review_subcommand

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.ids import CHECKIN_UPDATE_VIEW, NEW_GOAL_VIEW, SETTINGS_VIEW
+from bot.blocks.ids import CHECKIN_UPDATE_VIEW, NEW_GOAL_VIEW, SETTINGS_VIEW
 from bot.services import Services
 from handlers.views.review import register_review_views
 from handlers.views.submissions import checkin_submitted, new_goal_submitted, settings_submitted
@@ -17,4 +17,4 @@ def register(app: App, services: Services) -> None:
     app.view(NEW_GOAL_VIEW)(new_goal_submitted(services))
     app.view(SETTINGS_VIEW)(settings_submitted(services))
     app.view(CHECKIN_UPDATE_VIEW)(checkin_submitted(services))
-    register_review_views(app, services)  # ids in bot.blocks.review_ids
+    register_review_views(app, services)  # ids in bot.blocks.ids (the review section)

@@ -10,20 +10,20 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks import review_ids as rids
+from bot.blocks import ids
 from bot.blocks.review_modal import parse_rating
-from bot.errors import GoalbotError
+from bot.domain.errors import GoalbotError
 from bot.reviews.views import ThreadMessage
 from bot.services import Services
 from handlers.requests import Asker
 
 logger = logging.getLogger(__name__)
-REVIEW_VIEWS = rids.ALL_REVIEW_VIEW_CALLBACK_IDS
+REVIEW_VIEWS = ids.ALL_REVIEW_VIEW_CALLBACK_IDS
 
 
 def register_review_views(app: App, services: Services) -> None:
     """Bind the rating modal (inline: its field errors travel in the ack)."""
-    app.view(rids.REVIEW_RATING_VIEW)(rating_submitted(services))
+    app.view(ids.REVIEW_RATING_VIEW)(rating_submitted(services))
 
 
 def rating_submitted(services: Services) -> Callable[..., None]:
@@ -32,15 +32,15 @@ def rating_submitted(services: Services) -> Callable[..., None]:
     def handle(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         asker = Asker.from_interaction(body)
         entry, errors = parse_rating(view["state"]["values"])
-        review_id = rids.parse_review_id(view.get("private_metadata"))
+        review_id = ids.parse_review_id(view.get("private_metadata"))
         if entry is None or review_id is None:
             logger.info("rating by %s refused: %s", asker.user_id, errors)
-            ack(response_action="errors", errors=errors or {rids.REVIEW_STRATEGY: "Try again."})
+            ack(response_action="errors", errors=errors or {ids.REVIEW_STRATEGY: "Try again."})
             return
         try:
             thread = services.reviews.rate(asker.user_id, asker.team_id, review_id, entry)
         except GoalbotError as error:
-            ack(response_action="errors", errors={rids.REVIEW_STRATEGY: error.message})
+            ack(response_action="errors", errors={ids.REVIEW_STRATEGY: error.message})
             return
         ack()
         refresh_thread_parent(client, thread, "rating")

@@ -18,7 +18,7 @@ from bot.blocks.common import confirmation_message
 from bot.blocks.goals import goal_created_message
 from bot.blocks.new_goal import field_for, parse_new_goal
 from bot.blocks.settings import parse_settings
-from bot.errors import GoalbotError, InvalidInput
+from bot.domain.errors import GoalbotError, InvalidInput
 from bot.services import Services
 from bot.services.workspace import WorkspaceSettings
 from handlers.checkin_dm import show_answered

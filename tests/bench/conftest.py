@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import Engine, Table, select
 
 from bench.generate import NOW, GeneratedOrg, OrgSize, generate
-from bot.periods import parse_period
-from bot.rules import alignment_problem, find_cycle
+from bot.domain.cascade import alignment_problem, find_cycle
+from bot.domain.periods import parse_period
 from storage.models import Csf, Goal, GoalUpdate, Person, Unit, Workspace
 
 SIZE = OrgSize().scaled(0.01)

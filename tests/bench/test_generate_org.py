@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from bench.generate import OrgSize
 from bench.orggen.timeline import split
 from bench.orggen.vocabulary import ZONES
-from bot.periods import parse_period
+from bot.domain.periods import parse_period
 from storage.models import CLOSED_STATUSES, Direction, GoalStatus, Role
 from tests.bench.conftest import SIZE, TABLES, Generated, misaligned, table_rows
 

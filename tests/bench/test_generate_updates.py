@@ -14,8 +14,8 @@ from sqlmodel import SQLModel
 
 from bench.generate import NOW, OrgSize, generate, main
 from bench.orggen.timeline import UPDATE_WINDOW, Timeline
-from bot.clock import FixedClock
-from bot.periods import Period
+from bot.domain.clock import FixedClock
+from bot.domain.periods import Period
 from bot.services.goals import GoalService
 from bot.services.home import HomeService
 from storage.db import make_engine

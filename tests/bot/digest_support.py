@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from bot.clock import FixedClock
+from bot.domain.clock import FixedClock
 from bot.plan import import_plan
 from storage.db import unit_of_work
 from storage.models import Goal, GoalStatus, GoalUpdate, Health, Person, UpdateSource

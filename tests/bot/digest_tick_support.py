@@ -76,9 +76,9 @@ def replica_main(url: str, schema: str, api_url: str, token: str, lease_seconds:
     """One replica (a spawned process): run the real digest tick until nothing is left."""
     from slack_sdk import WebClient
 
-    from bot.clock import SystemClock
     from bot.digest.slack_poster import SlackDigestPoster
     from bot.digest.tick import run_digest_tick
+    from bot.domain.clock import SystemClock
     from storage.db import make_engine
 
     engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"}, pool_size=2)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot import ids
+from bot.blocks import ids
 from bot.blocks.checkin import (
     CheckinEntry,
     checkin_answered_message,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.blocks.common import PURPOSES, confirmation_message, error_message, help_message
-from bot.command_text import USAGE
+from bot.parsing.command import USAGE
 from tests.bot.blocks_support import assert_message, dump
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot import ids
+from bot.blocks import ids
 from bot.blocks.home import home_view
 from storage.models import Health
 from tests.bot.blocks_support import LONG_TITLE, assert_view, dump, elements, many, summary

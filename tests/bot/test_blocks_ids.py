@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot import ids
-from bot.blocks import checkin, home, new_goal, settings
+from bot.blocks import checkin, home, ids, new_goal, settings
 from tests.bot.blocks_support import many, workspace
 
 ID_NAMES = [name for name in dir(ids) if name.isupper() and isinstance(getattr(ids, name), str)]

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot import ids
+from bot.blocks import ids
 from bot.blocks.kit import (
     actions,
     and_more,

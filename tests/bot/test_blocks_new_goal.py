@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot import ids
+from bot.blocks import ids
 from bot.blocks.new_goal import NewGoalInput, field_for, new_goal_modal, parse_new_goal
 from bot.services.goal_types import GoalDraft
 from storage.models import Direction

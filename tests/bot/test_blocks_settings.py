@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot import ids
+from bot.blocks import ids
 from bot.blocks.settings import SettingsInput, holidays_text, parse_settings, settings_modal
 from storage.models import Cadence
 from tests.bot.blocks_support import assert_view, picked_state, select_state, text_state, workspace

@@ -9,7 +9,7 @@ from sqlmodel import col
 
 from bot.checkins.compose import CheckinComposer
 from bot.checkins.tick import TickReport, run_tick
-from bot.clock import FixedClock
+from bot.domain.clock import FixedClock
 from bot.services.goals import GoalService
 from storage.db import unit_of_work
 from storage.models import CheckinDelivery, DeliveryKind, DeliveryStatus, Unit

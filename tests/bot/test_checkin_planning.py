@@ -8,8 +8,8 @@ from sqlalchemy import Engine, update
 from sqlmodel import col
 
 from bot.checkins.planning import plan_checkins, plan_owners
-from bot.clock import FixedClock
-from bot.schedule import DEFAULT_LATE_LIMIT, CheckinRule, OwnerSchedule, build_rule, plan_due
+from bot.domain.clock import FixedClock
+from bot.rhythm import DEFAULT_LATE_LIMIT, CheckinRule, OwnerSchedule, build_rule, plan_due
 from storage.db import unit_of_work
 from storage.models import GoalStatus, Person
 from storage.repositories.outbox import DueOwner

@@ -17,7 +17,7 @@ from bot.checkins.types import (
     PostRejected,
     RateLimited,
 )
-from bot.clock import FixedClock
+from bot.domain.clock import FixedClock
 from storage.db import unit_of_work
 from storage.repositories import outbox
 from storage.repositories.outbox import ClaimedDelivery

@@ -9,9 +9,9 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from bot.checkins.planning import plan_checkins
-from bot.clock import FixedClock
-from bot.command_text import UsageError, parse_command
-from bot.errors import InvalidInput, PermissionDenied
+from bot.domain.clock import FixedClock
+from bot.domain.errors import InvalidInput, PermissionDenied
+from bot.parsing.command import UsageError, parse_command
 from bot.services import Services, build_services
 from bot.services.workspace import WorkspaceSettings
 from storage.db import unit_of_work

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.command_text import (
+from bot.parsing.command import (
     UsageError,
     UserRef,
     parse_channel,

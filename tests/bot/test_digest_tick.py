@@ -10,10 +10,10 @@ from sqlalchemy import Engine
 
 from bot.checkins.reports import Outcome
 from bot.checkins.types import DeliveryUncertain, PostRejected, RateLimited
-from bot.clock import FixedClock
 from bot.digest.planning import plan_digests
 from bot.digest.sending import UNSURE, digest_metadata
 from bot.digest.tick import run_digest_tick
+from bot.domain.clock import FixedClock
 from storage.db import unit_of_work
 from storage.models import DeliveryStatus
 from storage.repositories.digest_outbox import claim_due_digests, mark_posting, record_posted

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.periods import Period, PeriodError, parse_period, quarter_of
+from bot.domain.periods import Period, PeriodError, parse_period, quarter_of
 
 
 @pytest.mark.parametrize(

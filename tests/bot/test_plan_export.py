@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from bot.clock import FixedClock
-from bot.errors import NotFound
+from bot.domain.clock import FixedClock
+from bot.domain.errors import NotFound
 from bot.plan import export_plan, import_plan
 from bot.plan.parse import parse_file
 from storage.db import unit_of_work

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from bot.clock import FixedClock
+from bot.domain.clock import FixedClock
 from bot.plan import PlanErrors, import_plan
 from storage.models import AuditEvent, Csf, Goal, GoalStatus, Person, Unit, Workspace
 from tests.bot.test_plan_support import BASE_PLAN, EXAMPLE_CSV, EXAMPLE_PLAN, count, dump

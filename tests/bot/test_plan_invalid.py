@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from bot.clock import FixedClock
+from bot.domain.clock import FixedClock
 from bot.plan import PlanErrors, import_plan
 from tests.bot.test_plan_support import BASE_PLAN, DATA, dump
 

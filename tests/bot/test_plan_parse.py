@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from bot.periods import parse_period
+from bot.domain.periods import parse_period
 from bot.plan.parse import parse_file, parse_yaml
 from bot.plan.parse_csv import parse_goals_csv
 from storage.models import Direction

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
-from bot.clock import FixedClock
+from bot.domain.clock import FixedClock
 from bot.plan import export_plan
 from bot.plan.export import CSV_HEADER
 from bot.reviews.service import ReviewService

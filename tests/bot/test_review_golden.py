@@ -18,10 +18,10 @@ from sqlalchemy import Engine
 
 from bot.blocks.limits import check_message
 from bot.blocks.review import review_message
-from bot.periods import Period
+from bot.domain.periods import Period
 from bot.reviews.data import load_quarter
 from bot.reviews.measure import QuarterScorecards
-from bot.reviews.rules import DiagnosisKind, review_periods
+from bot.reviews.policy import DiagnosisKind, review_periods
 from bot.reviews.scorecard import Scorecard
 from storage.db import unit_of_work
 from storage.repositories.reviews import units_with_goals

@@ -11,7 +11,7 @@ from bot.blocks.review import GOAL_LINES, review_message
 from bot.blocks.review_closeout import OPEN_SHOWN, closeout_message
 from bot.blocks.review_modal import rating_modal
 from bot.blocks.review_replies import review_started_message
-from bot.periods import Period
+from bot.domain.periods import Period
 from bot.reviews.closeout import closeout_view
 from bot.reviews.data import load_quarter
 from bot.reviews.measure import QuarterScorecards

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from bot.clock import FixedClock
-from bot.errors import InvalidInput, NotFound, PermissionDenied
+from bot.domain.clock import FixedClock
+from bot.domain.errors import InvalidInput, NotFound, PermissionDenied
 from bot.reviews.service import ReviewService
 from bot.reviews.views import RatingEntry
 from bot.services import build_services

@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from bot.checkins.types import DeliveryUncertain, OutgoingMessage, PostResult
-from bot.clock import FixedClock
+from bot.domain.clock import FixedClock
 from bot.plan import import_plan
 from bot.reviews.slack import review_id_of
 from storage.db import make_engine, unit_of_work

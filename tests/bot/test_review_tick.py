@@ -16,7 +16,7 @@ from bot.checkins.types import (
     PostRejected,
     RateLimited,
 )
-from bot.clock import FixedClock
+from bot.domain.clock import FixedClock
 from bot.reviews.compose import with_closeouts
 from bot.reviews.posting import PostPolicy
 from bot.reviews.service import ReviewService

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
-from bot.clock import FixedClock
-from bot.errors import InvalidInput, NotFound, PermissionDenied
+from bot.domain.clock import FixedClock
+from bot.domain.errors import InvalidInput, NotFound, PermissionDenied
 from bot.services import Services, build_services
 from storage.db import unit_of_work
 from storage.repositories.audit import list_audit

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from bot.clock import FixedClock
-from bot.errors import InvalidInput, NotFound, PermissionDenied
+from bot.domain.clock import FixedClock
+from bot.domain.errors import InvalidInput, NotFound, PermissionDenied
 from bot.services import Services, build_services
 from bot.services.goal_types import GoalEdit
 from storage.db import unit_of_work

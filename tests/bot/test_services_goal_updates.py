@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import Engine, event
 from sqlmodel import col, select
 
-from bot.clock import FixedClock
-from bot.errors import InvalidInput, NotFound, PermissionDenied
+from bot.domain.clock import FixedClock
+from bot.domain.errors import InvalidInput, NotFound, PermissionDenied
 from bot.services import Services, build_services
 from storage.db import unit_of_work
 from storage.models import Goal, GoalStatus, GoalUpdate, Health, UpdateSource

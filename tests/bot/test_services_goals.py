@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from bot.clock import FixedClock
-from bot.errors import InvalidInput, PermissionDenied
+from bot.domain.clock import FixedClock
+from bot.domain.errors import InvalidInput, PermissionDenied
 from bot.services import Services, build_services
 from bot.services.goal_types import GoalDraft
 from storage.db import unit_of_work

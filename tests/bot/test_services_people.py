@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from sqlalchemy import Engine
 
-from bot.clock import FixedClock
 from bot.config import Settings
-from bot.errors import InvalidInput, NotFound, PermissionDenied
+from bot.domain.clock import FixedClock
+from bot.domain.errors import InvalidInput, NotFound, PermissionDenied
 from bot.services import Services, build_services
 from bot.services.people import workspace_defaults
 from storage.db import unit_of_work

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.errors import PermissionDenied
+from bot.domain.errors import PermissionDenied
 from bot.services.permissions import (
     Actor,
     Authority,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.typed_reply import TypedLine, parse_line, parse_typed_reply
+from bot.parsing.reply import TypedLine, parse_line, parse_typed_reply
 from storage.models import Health
 
 

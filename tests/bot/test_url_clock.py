@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.clock import ClockUnavailable, UrlClock
+from bot.domain.clock import ClockUnavailable, UrlClock
 from devkit.demo.process import free_port
 from devkit.standin import SlackStandin, StandinClock
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.clock import Clock
+from bot.domain.clock import Clock
 from devkit.standin import StandinClock
 from tests.devkit.conftest import START
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 
-from bot.clock import FixedClock
+from bot.domain.clock import FixedClock
 from tests.handlers.harness import Goals, Running, running_goalbot, seed_goals
 
 

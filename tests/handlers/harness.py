@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from bot.clock import Clock
 from bot.config import Settings
+from bot.domain.clock import Clock
 from bot.services import Services, build_services
 from devkit.people import SlackDriver, eventually
 from devkit.standin import SlackStandin

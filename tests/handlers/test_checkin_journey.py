@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from bot.clock import FixedClock
+from bot.domain.clock import FixedClock
 from devkit.people import eventually
 from goalbot.slack_client import make_web_client
 from goalbot.tick import make_tick

@@ -14,7 +14,7 @@ from bot.checkins.sending import DEFAULT_LEASE
 from bot.checkins.slack_poster import SlackPoster
 from bot.checkins.tick import run_tick
 from bot.checkins.types import delivery_id_of
-from bot.clock import FixedClock
+from bot.domain.clock import FixedClock
 from devkit.standin import SlackStandin
 from goalbot.slack_client import make_web_client
 from storage.models import DeliveryStatus

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from sqlalchemy import Engine
 from sqlmodel import SQLModel
 
-from bot.clock import FixedClock
 from bot.digest.sending import METADATA_EVENT_TYPE
+from bot.domain.clock import FixedClock
 from devkit.people import eventually
 from goalbot.cli import cli
 from storage.db import make_engine, unit_of_work

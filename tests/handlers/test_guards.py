@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import ids
+from bot.blocks import ids
 from handlers.actions import ACTIONS
 from handlers.commands import COMMANDS
 from handlers.events import EVENTS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from bot import ids
+from bot.blocks import ids
 from devkit.people import eventually
 from storage.db import unit_of_work
 from storage.models import Goal, GoalUpdate, UpdateSource, Workspace

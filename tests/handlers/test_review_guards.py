@@ -7,12 +7,11 @@ from typing import Any
 
 import pytest
 
-from bot import ids
-from bot.blocks import review_ids as rids
+from bot.blocks import ids
 from bot.blocks.review import review_message
 from bot.blocks.review_closeout import closeout_message
 from bot.blocks.review_modal import rating_modal
-from bot.reviews.rules import Diagnosis, DiagnosisKind
+from bot.reviews.policy import Diagnosis, DiagnosisKind
 from bot.reviews.scorecard import GoalCounts, GoalLine, Rhythm, Scorecard
 from bot.reviews.views import CloseoutGoal, CloseoutView
 from handlers.actions.review import REVIEW_ACTIONS
@@ -61,13 +60,13 @@ def _dispatched(blocks: Sequence[Mapping[str, Any]]) -> Iterator[str]:
 def test_every_review_action_a_builder_emits_has_a_listener_and_back() -> None:
     messages = [review_message(_scorecard(), review_id=1), closeout_message(_closeout())]
     emitted = {action for message in messages for action in _dispatched(message.blocks)}
-    assert emitted == set(rids.ALL_REVIEW_ACTION_IDS) == set(REVIEW_ACTIONS)
+    assert emitted == set(ids.ALL_REVIEW_ACTION_IDS) == set(REVIEW_ACTIONS)
     assert not emitted & set(ids.ALL_ACTION_IDS)  # no clash with the other listeners
 
 
 def test_the_rating_modal_is_listened_for_and_its_inputs_never_dispatch() -> None:
     modal = rating_modal(review_id=1, unit_name="Sales", period="2027-Q1")
-    assert {modal["callback_id"]} == set(rids.ALL_REVIEW_VIEW_CALLBACK_IDS) == set(REVIEW_VIEWS)
+    assert {modal["callback_id"]} == set(ids.ALL_REVIEW_VIEW_CALLBACK_IDS) == set(REVIEW_VIEWS)
     for block in modal["blocks"]:
         if block["type"] == "input":
             assert block["element"]["action_id"] == ids.INPUT

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from bot.blocks import review_ids as rids
-from bot.clock import FixedClock
+from bot.blocks import ids
+from bot.domain.clock import FixedClock
 from devkit.people import eventually
 from goalbot.slack_client import make_web_client
 from goalbot.tick import make_tick
@@ -95,8 +95,8 @@ def test_a_review_started_by_command_collects_ratings_replies_and_closes_out(
         EXEC, {"Quality of strategy (1-10)": "11", "Quality of execution (1-10)": ""}
     )
     errors = bad.json()["errors"]
-    assert "`11` is not a rating" in errors[rids.REVIEW_STRATEGY]
-    assert "from 1 to 10" in errors[rids.REVIEW_EXECUTION]
+    assert "`11` is not a rating" in errors[ids.REVIEW_STRATEGY]
+    assert "from 1 to 10" in errors[ids.REVIEW_EXECUTION]
     good = {
         "Quality of strategy (1-10)": "8",
         "Quality of execution (1-10)": "6",

@@ -12,8 +12,8 @@ from io import StringIO
 import pytest
 from sqlmodel import select
 
-from bot.logs import RedactTokens, configure_logging
 from devkit.people import eventually
+from goalbot.logs import RedactTokens, configure_logging
 from goalbot.serve import GoalbotWsgi
 from handlers.deferred import SORRY
 from storage.db import make_engine, unit_of_work

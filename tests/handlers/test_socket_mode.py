@@ -19,8 +19,8 @@ from slack_sdk.socket_mode.response import SocketModeResponse
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from bot.clock import Clock
 from bot.config import Settings
+from bot.domain.clock import Clock
 from bot.services import build_services
 from devkit.people import eventually
 from devkit.standin import SlackStandin

@@ -7,7 +7,7 @@ from itertools import pairwise
 
 import pytest
 
-from bot.schedule import (
+from bot.rhythm import (
     DEFAULT_LATE_LIMIT,
     CheckinRule,
     OwnerSchedule,

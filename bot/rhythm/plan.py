@@ -7,10 +7,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.schedule.cycles import next_checkin_at, period_key, reschedule
-from bot.schedule.defaults import DEFAULT_LATE_LIMIT
-from bot.schedule.localtime import local_date, require_aware
-from bot.schedule.rules import CheckinRule
+from bot.rhythm.cycles import next_checkin_at, period_key, reschedule
+from bot.rhythm.defaults import DEFAULT_LATE_LIMIT
+from bot.rhythm.localtime import local_date, require_aware
+from bot.rhythm.rule import CheckinRule
 from storage.models import DeliveryKind
 
 

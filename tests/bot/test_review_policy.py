@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.periods import Period
-from bot.reviews.rules import (
+from bot.domain.periods import Period
+from bot.reviews.policy import (
     CATCH_UP,
     DiagnosisKind,
     diagnose,

@@ -25,8 +25,8 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.periods import Period, quarter_of
-from bot.schedule import CheckinRule, build_rule, local_date, local_to_utc, parse_local_time
+from bot.domain.periods import Period, quarter_of
+from bot.rhythm import CheckinRule, build_rule, local_date, local_to_utc, parse_local_time
 from bot.services.progress import ON_TRACK_MARGIN
 from storage.models import Workspace
 

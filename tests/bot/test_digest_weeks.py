@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.digest.schedule import MISSED, TOO_LATE, due_slots, plan_subscription
+from bot.digest.weeks import MISSED, TOO_LATE, due_slots, plan_subscription
 from storage.models import DeliveryStatus
 from storage.repositories.digest_outbox import PlannedSubscription
 

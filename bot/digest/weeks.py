@@ -9,7 +9,7 @@ Rules (the README cites them):
 - After downtime, only the newest missed slot may be posted, and only while it is at most
   ``DIGEST_LATE_LIMIT`` late; older missed weeks are recorded as skipped, never posted.
 - DST: a digest time that does not exist moves to the first valid instant after the gap; an
-  ambiguous one uses its first occurrence (``bot.schedule.local_to_utc``).
+  ambiguous one uses its first occurrence (``bot.rhythm.local_to_utc``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.schedule import local_to_utc
+from bot.rhythm import local_to_utc
 from storage.models import DeliveryStatus
 from storage.repositories.digest_outbox import NewDigest, PlannedSubscription
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.schedule import (
+from bot.rhythm import (
     BIWEEKLY_ANCHOR,
     CheckinRule,
     build_rule,

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta, tzinfo
 
-from bot.schedule.cycles import cycle_end
-from bot.schedule.defaults import (
+from bot.rhythm.cycles import cycle_end
+from bot.rhythm.defaults import (
     DEFAULT_WEEKLY_DM_CAP,
     ESCALATION_THRESHOLD,
     REMINDER_DELAY,
@@ -17,8 +17,8 @@ from bot.schedule.defaults import (
     WORKING_HOURS,
     WorkingHours,
 )
-from bot.schedule.localtime import local_date, local_to_utc, require_aware
-from bot.schedule.rules import CheckinRule, resolve_zone
+from bot.rhythm.localtime import local_date, local_to_utc, require_aware
+from bot.rhythm.rule import CheckinRule, resolve_zone
 
 
 def reminder_at(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.periods import Period
-from bot.rules import alignment_problem, creates_cycle, find_cycle
+from bot.domain.cascade import alignment_problem, creates_cycle, find_cycle
+from bot.domain.periods import Period
 
 # company(1) > sales(2) > emea(3); marketing(4) under company.
 UNIT_PARENT = {1: None, 2: 1, 3: 2, 4: 1}

@@ -1,6 +1,6 @@
 """The pure scheduling core of check-ins: plain values and UTC instants in, UTC instants out.
 
-Rules (defaults live in ``bot.schedule.defaults``):
+Rules (defaults live in ``bot.rhythm.defaults``):
 
 - Zone: the person's IANA tz; if it is None or not a valid zone, the workspace's; else UTC.
 - Cycles are local calendar periods: weekly = an ISO week (Monday to Sunday); biweekly = a pair
@@ -32,7 +32,7 @@ Rules (defaults live in ``bot.schedule.defaults``):
   ``ESCALATION_THRESHOLD``, if the workspace has escalation enabled.
 """
 
-from bot.schedule.cycles import (
+from bot.rhythm.cycles import (
     cycle_end,
     cycle_start,
     next_checkin_at,
@@ -41,7 +41,7 @@ from bot.schedule.cycles import (
     reschedule,
     slot_day,
 )
-from bot.schedule.defaults import (
+from bot.rhythm.defaults import (
     BIWEEKLY_ANCHOR,
     DEFAULT_CHECKIN_TIME,
     DEFAULT_CHECKIN_WEEKDAY,
@@ -55,9 +55,9 @@ from bot.schedule.defaults import (
     WORKING_HOURS,
     WorkingHours,
 )
-from bot.schedule.localtime import local_date, local_to_utc
-from bot.schedule.nudges import into_working_hours, reminder_at, should_escalate, within_weekly_cap
-from bot.schedule.plan import (
+from bot.rhythm.localtime import local_date, local_to_utc
+from bot.rhythm.nudges import into_working_hours, reminder_at, should_escalate, within_weekly_cap
+from bot.rhythm.plan import (
     OwnerSchedule,
     Plan,
     PlannedCheckin,
@@ -65,7 +65,7 @@ from bot.schedule.plan import (
     SkipReason,
     plan_due,
 )
-from bot.schedule.rules import CheckinRule, build_rule, parse_local_time, resolve_zone
+from bot.rhythm.rule import CheckinRule, build_rule, parse_local_time, resolve_zone
 
 __all__ = [
     "BIWEEKLY_ANCHOR",

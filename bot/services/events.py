@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import Engine
 
-from bot.clock import Clock
+from bot.domain.clock import Clock
 from storage.db import unit_of_work
 from storage.repositories.events import claim_event, forget_events_before
 

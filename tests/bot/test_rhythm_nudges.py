@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.schedule import (
+from bot.rhythm import (
     DEFAULT_WEEKLY_DM_CAP,
     ESCALATION_THRESHOLD,
     REMINDER_DELAY,

@@ -8,7 +8,7 @@ from datetime import date, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.schedule.defaults import (
+from bot.rhythm.defaults import (
     BIWEEKLY_ANCHOR,
     DEFAULT_CHECKIN_TIME,
     DEFAULT_CHECKIN_WEEKDAY,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from bot.periods import Period
+from bot.domain.periods import Period
 
 
 def alignment_problem(

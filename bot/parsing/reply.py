@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.command_text import parse_number, split_health
+from bot.parsing.command import parse_number, split_health
 from storage.models import Health
 
 _GOAL = re.compile(r"^[Gg]-?(\d{1,9}):?$")

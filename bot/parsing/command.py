@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from bot.errors import InvalidInput
-from bot.periods import PeriodError, parse_period
+from bot.domain.errors import InvalidInput
+from bot.domain.periods import PeriodError, parse_period
 from storage.models import GoalStatus, Health
 
 USAGE: dict[str, str] = {

@@ -7,9 +7,9 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from itertools import chain
 
-from bot.schedule.defaults import SLOT_SEARCH_LIMIT
-from bot.schedule.localtime import local_date, local_to_utc, require_aware
-from bot.schedule.rules import CheckinRule
+from bot.rhythm.defaults import SLOT_SEARCH_LIMIT
+from bot.rhythm.localtime import local_date, local_to_utc, require_aware
+from bot.rhythm.rule import CheckinRule
 from storage.models import Cadence
 
 WEEK = timedelta(days=7)
