@@ -8,8 +8,8 @@ from typing import Literal
 
 import click
 
+from bot.application import build_services
 from bot.plan import PlanErrors, export_plan, import_plan
-from bot.services import build_services
 from bot.services.goal_types import GoalSummary
 from goalbot.context import CliContext, fails_cleanly
 from storage.migrate import upgrade

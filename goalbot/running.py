@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 
 import click
 
-from bot.checkins.pacing import per_minute
+from bot.application import build_services
 from bot.checkins.planning import preview_checkins
 from bot.checkins.reports import plan_lines
+from bot.delivery.pacing import per_minute
 from bot.digest.planning import digest_plan_lines, preview_digests
 from bot.domain.clock import FixedClock
-from bot.services import build_services
 from bot.services.people import workspace_defaults
 from goalbot.context import CliContext, fails_cleanly, url_clock
 from goalbot.interval import start_scheduler

@@ -14,16 +14,16 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
+from bot.application import Services
 from bot.checkins.compose import CheckinComposer
-from bot.checkins.pacing import Pacer, TokenBucket
-from bot.checkins.slack_poster import SlackPoster
 from bot.checkins.tick import TickReport, run_tick
+from bot.delivery.pacing import Pacer, TokenBucket
+from bot.delivery.slack import SlackPoster
 from bot.digest.slack_poster import SlackDigestPoster
 from bot.digest.tick import DigestTickReport, run_digest_tick
 from bot.domain.clock import Clock
 from bot.reviews.compose import with_closeouts
 from bot.reviews.slack import SlackReviewPoster
-from bot.services import Services
 
 logger = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
+from bot.application import Services
 from bot.config import Settings
-from bot.services import Services
 from handlers import actions, commands, events, views
 from handlers.deferred import report_error
 

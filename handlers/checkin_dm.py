@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.application import Services
 from bot.blocks.checkin import checkin_answered_message
-from bot.services import Services
 from bot.services.replies import ReplyOutcome
 
 logger = logging.getLogger(__name__)

@@ -18,9 +18,9 @@ import sqlmodel
 from sqlalchemy import Engine, func, insert, select
 from sqlmodel import SQLModel, col
 
-from bot.checkins.pacing import NoPacing
 from bot.checkins.tick import run_tick
-from bot.checkins.types import OutgoingMessage, PostResult, delivery_id_of
+from bot.delivery.pacing import NoPacing
+from bot.delivery.types import OutgoingMessage, PostResult, delivery_id_of
 from bot.domain.clock import SystemClock
 from storage.db import make_engine, unit_of_work
 from storage.models import (
@@ -198,7 +198,7 @@ def replica_main(
     """One replica: run the tick until nothing is left to deliver (crash_after 0: never crash)."""
     from slack_sdk import WebClient
 
-    from bot.checkins.slack_poster import SlackPoster
+    from bot.delivery.slack import SlackPoster
 
     engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"}, pool_size=2)
     poster: Any = SlackPoster(WebClient(token=token, base_url=api_url, timeout=30))

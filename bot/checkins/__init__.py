@@ -8,12 +8,13 @@
 - ``slack_poster``: the ``Poster`` over a ``slack_sdk.WebClient`` (the only Slack import here).
 """
 
-from bot.checkins.pacing import DEFAULT_BURST, DEFAULT_RATE, NoPacing, Pacer, TokenBucket
 from bot.checkins.planning import plan_checkins
-from bot.checkins.reports import Outcome, PlanReport, SendReport
+from bot.checkins.reports import PlanReport
 from bot.checkins.sending import DEFAULT_BATCH, DEFAULT_LEASE, SendPolicy, send_due
 from bot.checkins.tick import TickReport, run_tick
-from bot.checkins.types import (
+from bot.delivery.outcomes import Outcome, SendReport
+from bot.delivery.pacing import DEFAULT_BURST, DEFAULT_RATE, NoPacing, Pacer, TokenBucket
+from bot.delivery.types import (
     METADATA_EVENT_TYPE,
     Composer,
     DeliveryUncertain,

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from bot.blocks.checkin import checkin_message, escalation_message
 from bot.blocks.message import Message
-from bot.checkins.types import METADATA_EVENT_TYPE, OutgoingMessage
+from bot.delivery.types import METADATA_EVENT_TYPE, OutgoingMessage
 from bot.services.goals import GoalService
 from storage.db import unit_of_work
 from storage.models import DeliveryKind, DeliveryStatus

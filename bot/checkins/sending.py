@@ -19,9 +19,9 @@ from datetime import timedelta
 from sqlalchemy import Engine
 
 from bot.checkins.capping import CAP_REASON, over_weekly_cap
-from bot.checkins.pacing import Pacer, TokenBucket
-from bot.checkins.reports import Outcome, SendReport
-from bot.checkins.types import (
+from bot.delivery.outcomes import Outcome, SendReport
+from bot.delivery.pacing import Pacer, TokenBucket
+from bot.delivery.types import (
     Composer,
     DeliveryUncertain,
     Poster,

@@ -14,11 +14,12 @@ from datetime import timedelta
 from sqlalchemy import Engine
 
 from bot.checkins.followups import run_followups
-from bot.checkins.pacing import Pacer
 from bot.checkins.planning import plan_checkins
-from bot.checkins.reports import FollowupReport, PlanReport, SendReport
+from bot.checkins.reports import FollowupReport, PlanReport
 from bot.checkins.sending import DEFAULT_BATCH, DEFAULT_LEASE, SendPolicy, send_due
-from bot.checkins.types import Composer, Poster
+from bot.delivery.outcomes import SendReport
+from bot.delivery.pacing import Pacer
+from bot.delivery.types import Composer, Poster
 from bot.domain.clock import Clock
 
 __all__ = ["TickReport", "plan_checkins", "run_followups", "run_tick", "send_due"]

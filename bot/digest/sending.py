@@ -21,8 +21,8 @@ from typing import Any, Protocol
 from sqlalchemy import Engine
 
 from bot.blocks.message import Message
-from bot.checkins.reports import Outcome
-from bot.checkins.types import DeliveryUncertain, PostRejected, RateLimited
+from bot.delivery.outcomes import Outcome
+from bot.delivery.types import DeliveryUncertain, PostRejected, RateLimited
 from bot.digest.chart import render_png
 from bot.digest.service import BuiltDigest, build_digest
 from bot.digest.slack_poster import MISSING_SCOPE

@@ -1,6 +1,6 @@
 """The thin layer between the digest sender and Slack: post messages, upload the chart.
 
-As for check-ins (``bot.checkins.slack_poster``), the client used here keeps only the 429
+As for check-ins (``bot.delivery.slack``), the client used here keeps only the 429
 retry handler: ``chat.postMessage`` has no idempotency key, so a 5xx or a dropped connection
 is reported as :class:`DeliveryUncertain` rather than retried into a second post. The chart
 goes up with ``files_upload_v2`` (files.getUploadURLExternal, the upload, then
@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.blocks.message import Message
-from bot.checkins.slack_poster import slack_errors
+from bot.delivery.slack import slack_errors
 
 MISSING_SCOPE = "missing_scope"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.checkins.types import Composer, OutgoingMessage
+from bot.delivery.types import Composer, OutgoingMessage
 from storage.models import DeliveryKind
 from storage.repositories.outbox import ClaimedDelivery
 

@@ -22,8 +22,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot.blocks.review import review_message
-from bot.checkins.reports import Outcome
-from bot.checkins.types import (
+from bot.delivery.outcomes import Outcome
+from bot.delivery.types import (
     DeliveryUncertain,
     OutgoingMessage,
     PostRejected,

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from bot.blocks.review import review_message
 from bot.blocks.review_closeout import closeout_message
-from bot.checkins.types import OutgoingMessage
+from bot.delivery.types import OutgoingMessage
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.periods import Period, PeriodError, parse_period

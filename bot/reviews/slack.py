@@ -16,8 +16,8 @@ from typing import Any, Protocol
 
 from slack_sdk import WebClient
 
-from bot.checkins.slack_poster import SlackPoster, history, slack_errors
-from bot.checkins.types import (
+from bot.delivery.slack import SlackPoster, history, slack_errors
+from bot.delivery.types import (
     OutgoingMessage,
     PostResult,
 )

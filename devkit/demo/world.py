@@ -18,10 +18,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from bot.checkins.pacing import TokenBucket
+from bot.application import Services, build_services
 from bot.config import Settings
+from bot.delivery.pacing import TokenBucket
 from bot.plan import import_plan
-from bot.services import Services, build_services
 from bot.services.people import workspace_defaults
 from devkit.demo.process import serve_goalbot
 from devkit.people import SlackDriver

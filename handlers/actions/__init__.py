@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.application import Services
 from bot.blocks import ids
-from bot.services import Services
 from handlers.actions.buttons import goal_picked, new_goal_clicked, open_checkin_clicked
 from handlers.actions.checkin import away_clicked, no_change_clicked, undo_clicked, update_clicked
 from handlers.actions.review import register_review_actions

@@ -8,10 +8,10 @@ from typing import Any
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
+from bot.application import Services
 from bot.blocks.checkin import checkin_update_modal, parse_pick_value, typed_updates_confirmation
 from bot.blocks.common import error_message
 from bot.blocks.new_goal import new_goal_modal
-from bot.services import Services
 from handlers.checkin_dm import show_reply_answered
 from handlers.events.replies import decode_line
 from handlers.requests import Asker

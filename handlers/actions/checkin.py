@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
+from bot.application import Services
 from bot.blocks.checkin import (
     checkin_answered_message,
     checkin_away_message,
@@ -17,7 +18,6 @@ from bot.blocks.checkin import (
 )
 from bot.blocks.common import error_message
 from bot.domain.errors import GoalbotError
-from bot.services import Services
 from handlers.requests import Asker
 
 Listener = Callable[..., None]

@@ -8,12 +8,12 @@ from typing import Any
 from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
+from bot.application import Services
 from bot.blocks import ids
 from bot.blocks.common import error_message
 from bot.blocks.review_closeout import closeout_message
 from bot.blocks.review_modal import rating_modal
 from bot.domain.errors import GoalbotError
-from bot.services import Services
 from handlers.deferred import after_ack
 from handlers.requests import Asker
 from storage.models import GoalStatus

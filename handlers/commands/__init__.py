@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.application import Services
 from bot.blocks.ids import GOAL_COMMAND
-from bot.services import Services
 from handlers.commands.goal import goal_command
 from handlers.deferred import after_ack
 

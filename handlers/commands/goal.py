@@ -9,10 +9,10 @@ from typing import Any
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
+from bot.application import Services
 from bot.blocks.common import error_message
 from bot.domain.errors import GoalbotError
 from bot.parsing.command import parse_command
-from bot.services import Services
 from handlers.commands.subcommands import SUBCOMMANDS, Invocation
 from handlers.requests import Asker
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from slack_sdk import WebClient
 
+from bot.application import Services
 from bot.blocks.message import Message
 from bot.blocks.review_replies import review_channel_message, review_started_message
 from bot.domain.errors import InvalidInput
 from bot.parsing.command import Command
 from bot.reviews.slack import SlackReviewPoster
-from bot.services import Services
 from handlers.requests import Asker
 
 

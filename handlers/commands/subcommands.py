@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from slack_sdk import WebClient
 
+from bot.application import Services
 from bot.blocks.checkin import checkin_rhythm_message, checkin_update_modal
 from bot.blocks.common import confirmation_message, help_message
 from bot.blocks.digest import digest_preview_message
@@ -21,7 +22,6 @@ from bot.blocks.new_goal import new_goal_modal
 from bot.blocks.settings import settings_modal
 from bot.domain.errors import InvalidInput
 from bot.parsing.command import Command, UserRef
-from bot.services import Services
 from handlers.checkin_dm import show_answered
 from handlers.commands.review import review_subcommand
 from handlers.requests import Asker

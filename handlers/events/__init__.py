@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.services import Services
+from bot.application import Services
 from handlers.deferred import after_ack
 from handlers.events.home import app_home_opened
 from handlers.events.people import person_changed

@@ -7,8 +7,8 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.application import Services
 from bot.blocks.home import home_view
-from bot.services import Services
 
 
 def publish_home(services: Services, client: WebClient, team_id: str, user_id: str) -> None:

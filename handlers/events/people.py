@@ -8,7 +8,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.services import Services
+from bot.application import Services
 from storage.repositories.people import PersonFields
 
 logger = logging.getLogger(__name__)

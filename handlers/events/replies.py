@@ -9,9 +9,9 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.application import Services
 from bot.blocks.checkin import pick_goal_message, typed_updates_confirmation
 from bot.parsing.reply import TypedLine
-from bot.services import Services
 from handlers.checkin_dm import show_reply_answered
 from storage.models import Health
 

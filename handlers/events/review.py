@@ -13,7 +13,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.services import Services
+from bot.application import Services
 from handlers.deferred import after_ack
 from handlers.views.review import refresh_thread_parent
 

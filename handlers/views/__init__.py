@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.application import Services
 from bot.blocks.ids import CHECKIN_UPDATE_VIEW, NEW_GOAL_VIEW, SETTINGS_VIEW
-from bot.services import Services
 from handlers.views.review import register_review_views
 from handlers.views.submissions import checkin_submitted, new_goal_submitted, settings_submitted
 

@@ -10,11 +10,11 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.application import Services
 from bot.blocks import ids
 from bot.blocks.review_modal import parse_rating
 from bot.domain.errors import GoalbotError
 from bot.reviews.views import ThreadMessage
-from bot.services import Services
 from handlers.requests import Asker
 
 logger = logging.getLogger(__name__)

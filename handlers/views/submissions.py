@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
+from bot.application import Services
 from bot.blocks.checkin import (
     parse_checkin_update,
     parse_delivery_id,
@@ -19,7 +20,6 @@ from bot.blocks.goals import goal_created_message
 from bot.blocks.new_goal import field_for, parse_new_goal
 from bot.blocks.settings import parse_settings
 from bot.domain.errors import GoalbotError, InvalidInput
-from bot.services import Services
 from bot.services.workspace import WorkspaceSettings
 from handlers.checkin_dm import show_answered
 from handlers.deferred import AFTER_ACK, report_error

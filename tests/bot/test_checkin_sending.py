@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
-from bot.checkins.reports import Outcome
 from bot.checkins.sending import DEFAULT_LEASE, SendPolicy, send_due
 from bot.checkins.tick import run_tick
-from bot.checkins.types import (
+from bot.delivery.outcomes import Outcome
+from bot.delivery.types import (
     METADATA_EVENT_TYPE,
     DeliveryUncertain,
     OutgoingMessage,

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
+from bot.application import Services, build_services
 from bot.checkins.planning import plan_checkins
 from bot.domain.clock import FixedClock
 from bot.domain.errors import InvalidInput, PermissionDenied
 from bot.parsing.command import UsageError, parse_command
-from bot.services import Services, build_services
 from bot.services.workspace import WorkspaceSettings
 from storage.db import unit_of_work
 from storage.models import Cadence, Person

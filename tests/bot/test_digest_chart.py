@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.blocks.message import Message
-from bot.checkins.types import DeliveryUncertain, PostRejected, RateLimited
+from bot.delivery.types import DeliveryUncertain, PostRejected, RateLimited
 from bot.digest.chart import build_chart, render_png
 from bot.digest.slack_poster import SlackDigestPoster
 from devkit.standin import SlackStandin

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import Engine
 
-from bot.checkins.reports import Outcome
-from bot.checkins.types import DeliveryUncertain, PostRejected, RateLimited
+from bot.delivery.outcomes import Outcome
+from bot.delivery.types import DeliveryUncertain, PostRejected, RateLimited
 from bot.digest.planning import plan_digests
 from bot.digest.sending import UNSURE, digest_metadata
 from bot.digest.tick import run_digest_tick

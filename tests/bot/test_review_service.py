@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
+from bot.application import build_services
 from bot.domain.clock import FixedClock
 from bot.domain.errors import InvalidInput, NotFound, PermissionDenied
 from bot.reviews.service import ReviewService
 from bot.reviews.views import RatingEntry
-from bot.services import build_services
 from storage.db import unit_of_work
 from storage.models import AuditEvent, DeliveryKind, Goal, GoalStatus, Review, ReviewResponse
 from storage.repositories.outbox import ClaimedDelivery

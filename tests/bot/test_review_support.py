@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from bot.checkins.types import DeliveryUncertain, OutgoingMessage, PostResult
+from bot.delivery.types import DeliveryUncertain, OutgoingMessage, PostResult
 from bot.domain.clock import FixedClock
 from bot.plan import import_plan
 from bot.reviews.slack import review_id_of
@@ -150,8 +150,8 @@ def review_replica_main(url: str, schema: str, api_url: str, token: str, at: str
     until nothing due is left to post."""
     from slack_sdk import WebClient
 
-    from bot.checkins.pacing import NoPacing
-    from bot.services import build_services
+    from bot.application import build_services
+    from bot.delivery.pacing import NoPacing
     from goalbot.tick import make_tick
 
     engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"}, pool_size=2)

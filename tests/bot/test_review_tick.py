@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from bot.checkins.pacing import NoPacing
-from bot.checkins.reports import Outcome
 from bot.checkins.sending import send_due
-from bot.checkins.types import (
+from bot.delivery.outcomes import Outcome
+from bot.delivery.pacing import NoPacing
+from bot.delivery.types import (
     OutgoingMessage,
     PostRejected,
     RateLimited,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
+from bot.application import Services, build_services
 from bot.domain.clock import FixedClock
 from bot.domain.errors import InvalidInput, NotFound, PermissionDenied
-from bot.services import Services, build_services
 from storage.db import unit_of_work
 from storage.repositories.audit import list_audit
 from storage.repositories.goals import get_goal_by_number

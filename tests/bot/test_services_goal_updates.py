@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import Engine, event
 from sqlmodel import col, select
 
+from bot.application import Services, build_services
 from bot.domain.clock import FixedClock
 from bot.domain.errors import InvalidInput, NotFound, PermissionDenied
-from bot.services import Services, build_services
 from storage.db import unit_of_work
 from storage.models import Goal, GoalStatus, GoalUpdate, Health, UpdateSource
 from storage.repositories.audit import list_audit

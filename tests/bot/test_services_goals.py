@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
+from bot.application import Services, build_services
 from bot.domain.clock import FixedClock
 from bot.domain.errors import InvalidInput, PermissionDenied
-from bot.services import Services, build_services
 from bot.services.goal_types import GoalDraft
 from storage.db import unit_of_work
 from storage.models import Direction

@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from sqlalchemy import Engine
 
+from bot.application import Services, build_services
 from bot.config import Settings
 from bot.domain.clock import FixedClock
 from bot.domain.errors import InvalidInput, NotFound, PermissionDenied
-from bot.services import Services, build_services
 from bot.services.people import workspace_defaults
 from storage.db import unit_of_work
 from storage.models import Cadence, Role

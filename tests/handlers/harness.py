@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from bot.application import Services, build_services
 from bot.config import Settings
 from bot.domain.clock import Clock
-from bot.services import Services, build_services
 from devkit.people import SlackDriver, eventually
 from devkit.standin import SlackStandin
 from devkit.standin.state import Identity

@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
-from bot.checkins.pacing import NoPacing
 from bot.checkins.sending import DEFAULT_LEASE
-from bot.checkins.slack_poster import SlackPoster
 from bot.checkins.tick import run_tick
-from bot.checkins.types import delivery_id_of
+from bot.delivery.pacing import NoPacing
+from bot.delivery.slack import SlackPoster
+from bot.delivery.types import delivery_id_of
 from bot.domain.clock import FixedClock
 from devkit.standin import SlackStandin
 from goalbot.slack_client import make_web_client

@@ -19,9 +19,9 @@ from slack_sdk.socket_mode.response import SocketModeResponse
 from sqlalchemy import Engine
 from sqlmodel import select
 
+from bot.application import build_services
 from bot.config import Settings
 from bot.domain.clock import Clock
-from bot.services import build_services
 from devkit.people import eventually
 from devkit.standin import SlackStandin
 from devkit.standin.state import Identity

@@ -30,7 +30,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.http_retry.handler import RetryHandler
 
-from bot.checkins.types import (
+from bot.delivery.types import (
     DeliveryUncertain,
     OutgoingMessage,
     PostRejected,

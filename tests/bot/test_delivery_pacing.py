@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.checkins.pacing import DEFAULT_BURST, DEFAULT_RATE, NoPacing, TokenBucket, per_minute
+from bot.delivery.pacing import DEFAULT_BURST, DEFAULT_RATE, NoPacing, TokenBucket, per_minute
 
 
 class FakeTime:

@@ -13,8 +13,8 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot.checkins.slack_poster import SlackPoster, _retry_after
-from bot.checkins.types import (
+from bot.delivery.slack import SlackPoster, _retry_after
+from bot.delivery.types import (
     DeliveryUncertain,
     OutgoingMessage,
     PostRejected,

@@ -1,7 +1,7 @@
 """What the sender hands to Slack and gets back, and the ways a post can go wrong.
 
 The sender (``bot.checkins.sending``) never imports ``slack_sdk``: a :class:`Poster` is the thin
-layer that talks to Slack (``bot.checkins.slack_poster``) and translates its failures into the
+layer that talks to Slack (``bot.delivery.slack``) and translates its failures into the
 three exceptions below, which say what the sender needs to know: was the message posted?
 """
 
