@@ -19,11 +19,10 @@ from bot.checkins.compose import CheckinComposer
 from bot.checkins.tick import TickReport, run_tick
 from bot.delivery.pacing import Pacer, TokenBucket
 from bot.delivery.slack import SlackPoster
-from bot.digest.slack_poster import SlackDigestPoster
+from bot.delivery.types import Poster
 from bot.digest.tick import DigestTickReport, run_digest_tick
 from bot.domain.clock import Clock
 from bot.reviews.compose import with_closeouts
-from bot.reviews.slack import SlackReviewPoster
 
 logger = logging.getLogger(__name__)
 
@@ -43,31 +42,29 @@ def make_tick(
     *,
     pacer: Pacer | None = None,
 ) -> Callable[[], FullTickReport]:
-    """A tick bound to this process's Slack client; its pacer (default: 5 posts a second of
-    real time) is kept across ticks."""
+    """A tick bound to this process's Slack client; one poster and one pacer (default: 5 posts
+    a second of real time), kept across ticks, for every outbox."""
     poster = SlackPoster(client)
     composer = with_closeouts(CheckinComposer(services.goals, engine=engine), services.reviews)
-    reviews = SlackReviewPoster(client)
     pacer = pacer or TokenBucket()
-    digest_poster = SlackDigestPoster(client)
 
     def tick() -> FullTickReport:
-        _review_tick(services, reviews)
+        _review_tick(services, poster)
         try:
             report = run_tick(engine, clock, poster, composer, pacer=pacer)
         finally:
-            digests = _digest_tick(engine, clock, digest_poster)
+            digests = _digest_tick(engine, clock, poster, pacer)
         return FullTickReport(report.plan, report.send, report.followups, digests)
 
     return tick
 
 
 def _digest_tick(
-    engine: Engine, clock: Clock, poster: SlackDigestPoster
+    engine: Engine, clock: Clock, poster: Poster, pacer: Pacer
 ) -> DigestTickReport | None:
     """Plan and post due digests; a failure is logged and never stops the check-ins."""
     try:
-        report = run_digest_tick(engine, clock, poster)
+        report = run_digest_tick(engine, clock, poster, pacer=pacer)
     except Exception:  # logged with its traceback; the next tick retries
         logger.exception("the digest tick failed; the next tick picks it up")
         return None
@@ -76,14 +73,14 @@ def _digest_tick(
     return report
 
 
-def _review_tick(services: Services, reviews: SlackReviewPoster) -> None:
+def _review_tick(services: Services, poster: Poster) -> None:
     """Open and post due reviews; a failure is logged and never stops the check-ins."""
     try:
-        report = services.reviews.tick(reviews)
+        report = services.reviews.tick(poster)
     except Exception:  # logged with its traceback; the next tick retries
         logger.exception("the review tick failed; check-ins go on")
         return
-    if report.opened or report.posted.outcomes:
+    if report.opened or report.posted.claimed:
         logger.info("reviews: opened %s, posted %s", report.opened, report.posted.delivered)
 
 

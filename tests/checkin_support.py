@@ -10,7 +10,7 @@ import os
 import signal
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,9 +18,11 @@ import sqlmodel
 from sqlalchemy import Engine, func, insert, select
 from sqlmodel import SQLModel, col
 
+from bot.checkins.sending import DM_POLICY
 from bot.checkins.tick import run_tick
 from bot.delivery.pacing import NoPacing
-from bot.delivery.types import OutgoingMessage, PostResult, delivery_id_of
+from bot.delivery.tags import Tag, delivery_id_of
+from bot.delivery.types import OutgoingMessage, PostResult, Upload
 from bot.domain.clock import SystemClock
 from storage.db import make_engine, unit_of_work
 from storage.models import (
@@ -158,14 +160,18 @@ class RecordingPoster:
         return result
 
     def find_posted(
-        self, *, delivery_id: int, user_id: str, channel: str | None, since: datetime
+        self, *, tag: Tag, channel: str | None, user_id: str | None, since: datetime
     ) -> PostResult | None:
-        """The recorded post tagged with this delivery id, if any."""
-        self.lookups.append({"delivery_id": delivery_id, "user_id": user_id, "channel": channel})
+        """The recorded post carrying this tag, if any."""
+        self.lookups.append({"delivery_id": tag.row_id, "user_id": user_id, "channel": channel})
         if self.lookup_failures:
             raise self.lookup_failures.pop(0)
-        found = [r for m, r in self.posts if delivery_id_of(m.metadata) == delivery_id]
+        found = [r for m, r in self.posts if tag.names(m.metadata)]
         return found[0] if found else None
+
+    def upload(self, upload: Upload) -> None:
+        """Check-ins upload nothing."""
+        raise AssertionError(f"unexpected upload {upload.filename}")
 
     def posted_ids(self) -> list[int]:
         """The delivery id of every post, in order (0 for a post without one)."""
@@ -191,6 +197,10 @@ class CrashingPoster:
         found: PostResult | None = self.inner.find_posted(**kwargs)
         return found
 
+    def upload(self, upload: Upload) -> None:
+        """Delegate to the real poster."""
+        self.inner.upload(upload)
+
 
 def replica_main(
     url: str, schema: str, api_url: str, token: str, lease_seconds: float, crash_after: int
@@ -206,9 +216,8 @@ def replica_main(
         poster = CrashingPoster(poster, crash_after)
     lease, deadline = timedelta(seconds=lease_seconds), time.monotonic() + 120
     while time.monotonic() < deadline:
-        report = run_tick(
-            engine, SystemClock(), poster, compose, batch=10, lease=lease, pacer=NoPacing()
-        )
+        policy = replace(DM_POLICY, batch=10, lease=lease)
+        report = run_tick(engine, SystemClock(), poster, compose, policy=policy, pacer=NoPacing())
         if report.send.claimed == 0 and outstanding(engine) == 0:
             return
         if report.send.claimed == 0:

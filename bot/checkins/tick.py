@@ -9,20 +9,18 @@ each row is posted by the one claim that holds it (``FOR UPDATE SKIP LOCKED`` pl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from sqlalchemy import Engine
 
 from bot.checkins.followups import run_followups
 from bot.checkins.planning import plan_checkins
 from bot.checkins.reports import FollowupReport, PlanReport
-from bot.checkins.sending import DEFAULT_BATCH, DEFAULT_LEASE, SendPolicy, send_due
+from bot.checkins.sending import send_due
+from bot.delivery.engine import DeliveryPolicy
 from bot.delivery.outcomes import SendReport
 from bot.delivery.pacing import Pacer
 from bot.delivery.types import Composer, Poster
 from bot.domain.clock import Clock
-
-__all__ = ["TickReport", "plan_checkins", "run_followups", "run_tick", "send_due"]
 
 
 @dataclass(frozen=True)
@@ -40,10 +38,8 @@ def run_tick(
     poster: Poster,
     composer: Composer,
     *,
-    batch: int = DEFAULT_BATCH,
-    lease: timedelta = DEFAULT_LEASE,
     pacer: Pacer | None = None,
-    policy: SendPolicy | None = None,
+    policy: DeliveryPolicy | None = None,
     max_batches: int | None = None,
     team_id: str | None = None,
 ) -> TickReport:
@@ -55,8 +51,6 @@ def run_tick(
         clock,
         poster,
         composer,
-        batch=batch,
-        lease=lease,
         pacer=pacer,
         policy=policy,
         max_batches=max_batches,

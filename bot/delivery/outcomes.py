@@ -22,20 +22,23 @@ class Outcome(enum.StrEnum):
 
 @dataclass
 class SendReport:
-    """One sending pass: batches claimed and what became of each row."""
+    """One delivery pass: batches claimed and what became of each row."""
 
     batches: int = 0
     claimed: int = 0
     outcomes: Counter[Outcome] = field(default_factory=Counter)
+    rows: dict[int, Outcome] = field(default_factory=dict)  # row id -> what became of it
+    errors: dict[int, str] = field(default_factory=dict)  # row id -> why it failed
 
     def add_batch(self, size: int) -> None:
         """Count a claimed batch."""
         self.batches += 1
         self.claimed += size
 
-    def count(self, outcome: Outcome) -> None:
+    def count(self, row_id: int, outcome: Outcome) -> None:
         """Count one row's outcome."""
         self.outcomes[outcome] += 1
+        self.rows[row_id] = outcome
 
     @property
     def sent(self) -> int:

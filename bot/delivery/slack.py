@@ -1,14 +1,16 @@
-"""The thin layer between the check-in sender and Slack's Web API.
+"""The one Slack poster: every message goalbot posts, and the files it uploads.
 
-One ``chat.postMessage`` per check-in, to the person's user id (Slack opens the DM), tagged
-with ``metadata`` naming the delivery. ``chat.postMessage`` has no idempotency key, so the
-client used for posting keeps only the 429 retry handler: retrying a 5xx or a dropped
-connection could post twice, so those surface as :class:`DeliveryUncertain` and the sender
-looks for the message before trying again. Looking (``conversations.history`` with
-``include_all_metadata``, plus ``conversations.open`` when the DM's id is unknown) happens only
-for rows whose outcome is in doubt and needs the ``im:history`` scope; it does not wait out a
-429 (history allows apps outside the Marketplace one call a minute) but reports it, and makes
-further lookups report it too until Retry-After has passed.
+One ``chat.postMessage`` per message (a DM goes to the person's user id: Slack opens the DM),
+tagged with ``metadata`` naming its outbox row (``bot.delivery.tags``). ``chat.postMessage``
+has no idempotency key, so the client used for posting keeps only the 429 retry handler:
+retrying a 5xx or a dropped connection could post twice, so those surface as
+:class:`DeliveryUncertain` and the engine looks for the message before trying again. Looking
+(``conversations.history`` with ``include_all_metadata``, plus ``conversations.open`` when a
+DM's id is unknown) happens only for rows whose outcome is in doubt; it needs ``im:history``
+for DMs and ``channels:history``/``groups:history`` for channels. It does not wait out a 429
+(history allows apps outside the Marketplace one call a minute) but reports it, and makes
+further lookups report it too until Retry-After has passed. Files go up with
+``files_upload_v2`` (``files:write``).
 """
 
 from __future__ import annotations
@@ -30,13 +32,14 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.http_retry.handler import RetryHandler
 
+from bot.delivery.tags import Tag
 from bot.delivery.types import (
     DeliveryUncertain,
     OutgoingMessage,
     PostRejected,
     PostResult,
     RateLimited,
-    delivery_id_of,
+    Upload,
 )
 
 RETRYABLE_ERRORS = frozenset({"service_unavailable", "request_timeout", "team_added_to_org"})
@@ -50,7 +53,7 @@ HISTORY_MAX_PAGES = 20
 
 
 class SlackPoster:
-    """Posts check-ins with a ``WebClient`` handed in, and finds earlier posts by metadata."""
+    """A ``Poster`` over a ``WebClient`` handed in."""
 
     def __init__(
         self, client: WebClient, *, monotonic: Callable[[], float] = time.monotonic
@@ -61,34 +64,48 @@ class SlackPoster:
         self._lookups_resume_at = 0.0
 
     def post(self, message: OutgoingMessage) -> PostResult:
-        """Post one DM; raises RateLimited, PostRejected or DeliveryUncertain."""
+        """Post one message; raises RateLimited, PostRejected or DeliveryUncertain."""
         with slack_errors():
             response = self._post_client.chat_postMessage(
                 channel=message.channel,
                 text=message.text,
                 blocks=message.blocks,
+                thread_ts=message.thread_ts,
                 metadata=dict(message.metadata) if message.metadata else None,
             )
         return PostResult(channel=str(response["channel"]), ts=str(response["ts"]))
 
     def find_posted(
-        self, *, delivery_id: int, user_id: str, channel: str | None, since: datetime
+        self, *, tag: Tag, channel: str | None, user_id: str | None, since: datetime
     ) -> PostResult | None:
-        """The message tagged with this delivery in the user's DM since `since`, if any."""
+        """The message carrying `tag` in `channel` (else the DM with `user_id`) since `since`."""
         wait = self._lookups_resume_at - self._monotonic()
         if wait > 0:  # conversations.history allows apps outside the Marketplace 1 call a minute
             raise RateLimited(wait)
         try:
             with slack_errors():
-                return self._find(delivery_id, channel or self._open_dm(user_id), since)
+                return self._find(tag, channel or self._open_dm(user_id or ""), since)
         except RateLimited as exc:
             self._lookups_resume_at = self._monotonic() + exc.retry_after
             raise
 
-    def _find(self, delivery_id: int, dm: str, since: datetime) -> PostResult | None:
-        for message in history(self._lookup_client, dm, since):
-            if delivery_id_of(message.get("metadata")) == delivery_id:
-                return PostResult(channel=dm, ts=str(message["ts"]))
+    def upload(self, upload: Upload) -> None:
+        """Upload a file into a thread; PostRejected("missing_scope") without ``files:write``."""
+        with slack_errors():
+            self._post_client.files_upload_v2(
+                channel=upload.channel,
+                thread_ts=upload.thread_ts,
+                content=upload.content,
+                filename=upload.filename,
+                title=upload.title,
+                alt_txt=upload.alt_text[:1000],
+                initial_comment=upload.title,
+            )
+
+    def _find(self, tag: Tag, channel: str, since: datetime) -> PostResult | None:
+        for message in history(self._lookup_client, channel, since):
+            if tag.names(message.get("metadata")):
+                return PostResult(channel=channel, ts=str(message["ts"]))
         return None
 
     def _open_dm(self, user_id: str) -> str:
@@ -126,7 +143,7 @@ def history(client: WebClient, channel: str, since: datetime) -> Iterator[dict[s
 @contextmanager
 def slack_errors() -> Iterator[None]:
     """Translate Slack and network failures into what they mean for a post: rate limited,
-    rejected (not posted) or unknown. Every poster (check-ins, digests, reviews) uses it."""
+    rejected (not posted) or unknown."""
     try:
         yield
     except SlackApiError as exc:

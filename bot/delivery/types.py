@@ -1,8 +1,9 @@
-"""What the sender hands to Slack and gets back, and the ways a post can go wrong.
+"""What the engine hands to Slack and gets back, and the ways a post can go wrong.
 
-The sender (``bot.checkins.sending``) never imports ``slack_sdk``: a :class:`Poster` is the thin
-layer that talks to Slack (``bot.delivery.slack``) and translates its failures into the
-three exceptions below, which say what the sender needs to know: was the message posted?
+The engine (``bot.delivery.engine``) never imports ``slack_sdk``: a :class:`Poster` is the thin
+layer that talks to Slack (``bot.delivery.slack``) and translates its failures into the three
+exceptions below, which say what the engine needs to know: was the message posted?
+Every message carries a tag (``bot.delivery.tags``) in its Slack metadata.
 """
 
 from __future__ import annotations
@@ -12,25 +13,43 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.delivery.tags import Tag
 from storage.repositories.outbox import ClaimedDelivery
-
-METADATA_EVENT_TYPE = "goalbot_checkin"
-"""The ``metadata.event_type`` of every check-in message; its payload carries ``delivery_id``."""
 
 
 @dataclass(frozen=True)
 class OutgoingMessage:
-    """One DM to post: `channel` is the person's Slack user id (Slack opens the DM)."""
+    """One message to post. For a DM, `channel` is the person's user id (Slack opens the DM)."""
 
     channel: str
     text: str
     blocks: list[dict[str, Any]] | None = None
     metadata: Mapping[str, Any] | None = None
+    thread_ts: str | None = None
+
+    def tagged(self, tag: Tag) -> OutgoingMessage:
+        """The message with metadata naming its row, keeping any extra payload keys."""
+        payload = (self.metadata or {}).get("event_payload")
+        return replace(
+            self, metadata=tag.metadata(payload if isinstance(payload, Mapping) else None)
+        )
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file to upload into a thread (the digest's chart)."""
+
+    channel: str
+    thread_ts: str
+    content: bytes
+    filename: str
+    title: str
+    alt_text: str
 
 
 @dataclass(frozen=True)
 class PostResult:
-    """Where Slack put a message: the DM's channel id (``D…``) and the message ``ts``."""
+    """Where Slack put a message: the conversation's id (``D…``, ``C…``) and the message ``ts``."""
 
     channel: str
     ts: str
@@ -58,47 +77,27 @@ class DeliveryUncertain(Exception):
 
 
 class Poster(Protocol):
-    """Posts check-ins to Slack and finds one posted before, by its delivery id."""
+    """Posts messages to Slack, finds one posted before by its tag, uploads files."""
 
     def post(self, message: OutgoingMessage) -> PostResult:
         """Post one message; raises RateLimited, PostRejected or DeliveryUncertain."""
         ...
 
     def find_posted(
-        self, *, delivery_id: int, user_id: str, channel: str | None, since: datetime
+        self, *, tag: Tag, channel: str | None, user_id: str | None, since: datetime
     ) -> PostResult | None:
-        """The message carrying this delivery id in the user's DM since `since`, if any."""
+        """The message carrying `tag` in `channel` (or the bot's DM with `user_id`) since
+        `since`, if any; raises as :meth:`post` does when Slack cannot tell."""
+        ...
+
+    def upload(self, upload: Upload) -> None:
+        """Upload a file into a thread; PostRejected("missing_scope") without ``files:write``."""
         ...
 
 
 class Composer(Protocol):
-    """Builds the check-in for a claimed row; None when there is nothing to ask any more."""
+    """Builds the DM for a claimed row of the DM outbox; None when there is nothing to say."""
 
     def __call__(self, delivery: ClaimedDelivery) -> OutgoingMessage | None:
         """The message to send for this delivery, or None to record it as skipped."""
         ...
-
-
-def checkin_metadata(delivery_id: int, payload: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Slack message metadata naming this delivery (extra payload keys are kept)."""
-    return {
-        "event_type": METADATA_EVENT_TYPE,
-        "event_payload": {**(payload or {}), "delivery_id": delivery_id},
-    }
-
-
-def tagged(message: OutgoingMessage, delivery_id: int) -> OutgoingMessage:
-    """The message with metadata naming its delivery, whatever the composer put there."""
-    payload = (message.metadata or {}).get("event_payload")
-    extra = payload if isinstance(payload, Mapping) else None
-    return replace(message, metadata=checkin_metadata(delivery_id, extra))
-
-
-def delivery_id_of(metadata: Mapping[str, Any] | None) -> int | None:
-    """The delivery id in a message's metadata, or None when it is not a check-in."""
-    if not metadata or metadata.get("event_type") != METADATA_EVENT_TYPE:
-        return None
-    value: object = (metadata.get("event_payload") or {}).get("delivery_id")
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        return None
-    return int(value) if str(value).isdigit() else None

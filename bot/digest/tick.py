@@ -7,18 +7,14 @@ It runs inside the same scheduled tick as check-ins (``goalbot.tick``) and in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy import Engine
 
+from bot.delivery.engine import DeliveryPolicy
+from bot.delivery.pacing import Pacer
+from bot.delivery.types import Poster
 from bot.digest.planning import DigestPlanReport, plan_digests
-from bot.digest.sending import (
-    DEFAULT_LEASE,
-    DigestPolicy,
-    DigestPoster,
-    DigestSendReport,
-    send_due_digests,
-)
+from bot.digest.sending import DigestSendReport, send_due_digests
 from bot.domain.clock import Clock
 
 
@@ -33,13 +29,13 @@ class DigestTickReport:
 def run_digest_tick(
     engine: Engine,
     clock: Clock,
-    poster: DigestPoster,
+    poster: Poster,
     *,
-    lease: timedelta = DEFAULT_LEASE,
-    policy: DigestPolicy | None = None,
+    policy: DeliveryPolicy | None = None,
+    pacer: Pacer | None = None,
     team_id: str | None = None,
 ) -> DigestTickReport:
     """Plan due digests, then claim and post each exactly once."""
     planned = plan_digests(engine, clock, team_id=team_id)
-    sent = send_due_digests(engine, clock, poster, lease=lease, policy=policy, team_id=team_id)
+    sent = send_due_digests(engine, clock, poster, policy=policy, pacer=pacer, team_id=team_id)
     return DigestTickReport(planned, sent)

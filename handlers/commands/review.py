@@ -11,9 +11,9 @@ from slack_sdk import WebClient
 from bot.application import Services
 from bot.blocks.message import Message
 from bot.blocks.review_replies import review_channel_message, review_started_message
+from bot.delivery.slack import SlackPoster
 from bot.domain.errors import InvalidInput
 from bot.parsing.command import Command
-from bot.reviews.slack import SlackReviewPoster
 from handlers.requests import Asker
 
 
@@ -25,8 +25,16 @@ def review_subcommand(
     if command.action == "here":
         if not asker.channel_id or asker.channel_id.startswith("D"):
             raise InvalidInput("Run `/goal review here` in the channel that should hold reviews.")
-        name = reviews.set_channel(asker.user_id, asker.team_id, command.unit, asker.channel_id)
+        name = reviews.set_channel(
+            team_id=asker.team_id,
+            actor_id=asker.user_id,
+            unit_key=command.unit,
+            channel_id=asker.channel_id,
+        )
         return review_channel_message(name, asker.channel_id)
-    opened = reviews.start(asker.user_id, asker.team_id, command.unit, command.period)
-    reviews.post_due(SlackReviewPoster(client), team_id=asker.team_id)
-    return review_started_message(opened, reviews.states(asker.team_id, opened))
+    opened = reviews.start(
+        team_id=asker.team_id, actor_id=asker.user_id, unit_key=command.unit, period=command.period
+    )
+    reviews.post_due(SlackPoster(client), team_id=asker.team_id)
+    states = reviews.states(team_id=asker.team_id, opened=opened)
+    return review_started_message(opened, states)

@@ -1,10 +1,8 @@
 """The digest outbox: one ``digest`` row per subscription and week, claimed under a lease.
 
-Like the check-in outbox (``storage.repositories.outbox``): rows are inserted once
-(``ON CONFLICT DO NOTHING`` on ``(subscription_id, week_key)``), claimed with ``FOR UPDATE SKIP
-LOCKED`` on PostgreSQL (dropped on SQLite, where writers are serialised), and every write after
-a claim is fenced by ``(status='sending', attempts=attempt)`` so a sender that lost its lease
-cannot overwrite the row. Nothing here commits; the caller's unit of work does.
+Rows are inserted once (``ON CONFLICT DO NOTHING`` on ``(subscription_id, week_key)``); claiming
+and the writes after a claim go through ``storage.repositories.leases``, like every outbox.
+Nothing here commits; the caller's unit of work does.
 """
 
 from __future__ import annotations
@@ -13,22 +11,18 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, Table, and_, func, or_, select, true, update
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from storage.models import DeliveryStatus, Digest, DigestSubscription, Workspace
-from storage.repositories.leasing import lease_rows
+from storage.repositories import leases
 
-
-def _table(model: type[SQLModel]) -> Table:
-    return cast(Table, model.__table__)  # type: ignore[attr-defined]
-
-
-DIGEST, SUBSCRIPTION, WORKSPACE = (_table(m) for m in (Digest, DigestSubscription, Workspace))
+DIGEST, SUBSCRIPTION, WORKSPACE = (
+    leases.table_of(m) for m in (Digest, DigestSubscription, Workspace)
+)
 
 POSTING = "posting"
 """The ``error`` of a claimed row whose main message is being posted: a row found in
@@ -78,10 +72,6 @@ class ClaimedDigest:
     error: str | None
 
 
-def _in_team(table: Table, team_id: str | None) -> ColumnElement[bool]:
-    return table.c.team_id == team_id if team_id is not None else true()
-
-
 def planned_subscriptions(
     *, session: Session, team_id: str | None = None
 ) -> list[PlannedSubscription]:
@@ -100,7 +90,7 @@ def planned_subscriptions(
                 latest, latest.c.subscription_id == s.id
             )
         )
-        .where(_in_team(SUBSCRIPTION, team_id))
+        .where(leases.in_team(SUBSCRIPTION, team_id))
         .order_by(s.id)
     )
     return [PlannedSubscription(*row) for row in session.execute(query)]
@@ -139,36 +129,20 @@ def insert_digests(
     return found
 
 
+CLAIMS = leases.OutboxTable(
+    DIGEST,
+    order_by=(DIGEST.c.due_at, DIGEST.c.id),
+    returning=(DIGEST.c.id, DIGEST.c.attempts, DIGEST.c.error),
+)
+
+
 def claim_due_digests(
     *, session: Session, now: datetime, lease: timedelta, limit: int, team_id: str | None = None
 ) -> list[ClaimedDigest]:
     """Claim up to `limit` digests to post: expired leases first (to recover), then due ones."""
-    d = DIGEST.c
-    expired = and_(d.status == DeliveryStatus.SENDING, d.lease_until <= now)
-    ready = or_(d.lease_until.is_(None), d.lease_until <= now)
-    due = and_(d.status == DeliveryStatus.PENDING, d.due_at <= now, ready)
-    scope = _in_team(DIGEST, team_id)
-    claimed = _claim(session, and_(scope, expired), now + lease, limit)
-    claimed += _claim(session, and_(scope, due), now + lease, limit - len(claimed))
-    return claimed
-
-
-def _claim(
-    session: Session, where: ColumnElement[bool], until: datetime, limit: int
-) -> list[ClaimedDigest]:
-    """Lease the first `limit` rows matching `where`, skipping rows another replica holds."""
-    d = DIGEST.c
-    rows = lease_rows(
-        session,
-        DIGEST,
-        where,
-        until=until,
-        limit=limit,
-        order_by=(d.due_at, d.id),
-        returning=(d.id, d.attempts, d.error),
-    )
-    held = {row["id"]: (row["attempts"], row["error"]) for row in rows}
-    return _describe(session, held, until)
+    leased = leases.claim_rows(session, CLAIMS, now=now, lease=lease, limit=limit, team_id=team_id)
+    held = {found.row["id"]: (found.row["attempts"], found.row["error"]) for found in leased}
+    return _describe(session, held, now + lease)
 
 
 def _describe(
@@ -208,15 +182,8 @@ def _describe(
     return claimed
 
 
-def _count(session: Session, statement: Any) -> int:
-    return int(cast(CursorResult[Any], session.execute(statement)).rowcount or 0)
-
-
 def _finish(session: Session, claim: ClaimedDigest, **values: Any) -> bool:
-    """Write a claimed row's next state; False when this claim no longer holds the row."""
-    d = DIGEST.c
-    held = and_(d.id == claim.id, d.attempts == claim.attempt, d.status == DeliveryStatus.SENDING)
-    return _count(session, update(DIGEST).where(held).values(**values)) == 1
+    return leases.finish(session, DIGEST, claim, **values)
 
 
 def mark_posting(*, session: Session, claim: ClaimedDigest) -> bool:
@@ -236,26 +203,3 @@ def mark_sent(
     status = DeliveryStatus.SENT
     error = note[:500] if note else None
     return _finish(session, claim, status=status, sent_at=sent_at, lease_until=None, error=error)
-
-
-def mark_failed(*, session: Session, claim: ClaimedDigest, error: str) -> bool:
-    """Give up on a digest, keeping the reason."""
-    status = DeliveryStatus.FAILED
-    return _finish(session, claim, status=status, lease_until=None, error=error[:500])
-
-
-def mark_skipped(*, session: Session, claim: ClaimedDigest, reason: str) -> bool:
-    """Record a digest deliberately not posted (too late)."""
-    status = DeliveryStatus.SKIPPED
-    return _finish(session, claim, status=status, lease_until=None, error=reason[:500])
-
-
-def release(
-    *, session: Session, claim: ClaimedDigest, retry_at: datetime, error: str, count: bool
-) -> bool:
-    """Put a digest known not to be posted back to pending, claimable again from `retry_at`."""
-    attempts = DIGEST.c.attempts if count else DIGEST.c.attempts - 1
-    status = DeliveryStatus.PENDING
-    return _finish(
-        session, claim, status=status, lease_until=retry_at, attempts=attempts, error=error[:500]
-    )

@@ -2,10 +2,9 @@
 
 Bulk paths throughout (scheduling.md): ``INSERT … ON CONFLICT DO NOTHING`` on the outbox's
 unique key (one ``unnest`` statement on PostgreSQL, ``executemany`` on SQLite) and Core
-``executemany`` updates. A claim is ``FOR UPDATE SKIP LOCKED`` on PostgreSQL (dropped on
-SQLite, where writers are serialised), so replicas never claim the same row.
-Every write after a claim is fenced by ``(status='sending', attempts=attempt)``: a sender that
-lost its lease cannot overwrite the row. ``team_id=None`` means every workspace (the tick).
+``executemany`` updates. Claiming and every write after a claim go through
+``storage.repositories.leases`` (``FOR UPDATE SKIP LOCKED``, fenced by the attempt), like every
+outbox. ``team_id=None`` means every workspace (the tick).
 Nothing here commits; the caller's unit of work does.
 """
 
@@ -15,25 +14,21 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
-    CursorResult,
     Select,
-    Table,
     and_,
     bindparam,
     case,
-    false,
     func,
     or_,
     select,
-    true,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from storage.models import (
     CheckinDelivery,
@@ -44,14 +39,11 @@ from storage.models import (
     Person,
     Workspace,
 )
-from storage.repositories.leasing import lease_rows
+from storage.repositories import leases
 
-
-def _table(model: type[SQLModel]) -> Table:
-    return cast(Table, model.__table__)  # type: ignore[attr-defined]
-
-
-OUTBOX, PERSON, WORKSPACE, GOAL = (_table(m) for m in (CheckinDelivery, Person, Workspace, Goal))
+OUTBOX, PERSON, WORKSPACE, GOAL = (
+    leases.table_of(m) for m in (CheckinDelivery, Person, Workspace, Goal)
+)
 UNIQUE_KEY = ["team_id", "person_id", "kind", "period_key"]
 CHUNK = 2000  # ids per IN list (SQLite allows 32,766 bound variables)
 
@@ -132,10 +124,6 @@ def _eligible() -> ColumnElement[bool]:
     return and_(PERSON.c.is_active.is_(True), first_goal.is_not(None))
 
 
-def _in_team(table: Table, team_id: str | None) -> ColumnElement[bool]:
-    return table.c.team_id == team_id if team_id is not None else true()
-
-
 def load_due_owners(
     *, session: Session, now: datetime, team_id: str | None = None
 ) -> list[DueOwner]:
@@ -148,7 +136,7 @@ def load_due_owners(
         .add_columns(w.checkin_weekday.label("workspace_weekday"), w.timezone.label("workspace_tz"))
         .add_columns(w.checkin_time.label("workspace_time"))
         .select_from(WORKSPACE.join(PERSON, p.team_id == w.id))
-        .where(_in_team(PERSON, team_id), due, _eligible())
+        .where(leases.in_team(PERSON, team_id), due, _eligible())
         .order_by(p.id)
     )
     rows = session.execute(query).mappings()
@@ -176,15 +164,10 @@ def park_idle_owners(*, session: Session, now: datetime, team_id: str | None = N
     """Unset due next check-ins of people without an active goal (they restart on getting one)."""
     statement = (
         update(PERSON)
-        .where(_in_team(PERSON, team_id), PERSON.c.next_checkin_at <= now, ~_eligible())
+        .where(leases.in_team(PERSON, team_id), PERSON.c.next_checkin_at <= now, ~_eligible())
         .values(next_checkin_at=None)
     )
-    return _count(session, statement)
-
-
-def _count(session: Session, statement: Any, params: Any = None) -> int:
-    """How many rows a write statement touched."""
-    return int(cast(CursorResult[Any], session.execute(statement, params)).rowcount or 0)
+    return leases.count(session, statement)
 
 
 def insert_deliveries(
@@ -237,46 +220,28 @@ def move_next_checkins(*, session: Session, moves: Sequence[NextCheckin]) -> int
         .values(next_checkin_at=bindparam("new"))
     )
     params = [{"pid": m.person_id, "old": m.previous, "new": m.next_checkin_at} for m in ordered]
-    return _count(session, statement, params)
+    return leases.count(session, statement, params)
+
+
+CLAIMS = leases.OutboxTable(
+    OUTBOX,
+    order_by=(OUTBOX.c.due_at, OUTBOX.c.id),
+    returning=[
+        *(OUTBOX.c[name] for name in ("id", "team_id", "person_id", "kind", "period_key")),
+        OUTBOX.c.due_at,
+        OUTBOX.c.attempts.label("attempt"),
+    ],
+)
 
 
 def claim_due(
     *, session: Session, now: datetime, lease: timedelta, limit: int, team_id: str | None = None
 ) -> list[ClaimedDelivery]:
     """Claim up to `limit` rows to send: expired leases first (to recover), then due pending."""
-    c = OUTBOX.c
-    expired = and_(c.status == DeliveryStatus.SENDING, c.lease_until <= now)
-    ready = or_(c.lease_until.is_(None), c.lease_until <= now)
-    pending = and_(c.status == DeliveryStatus.PENDING, c.due_at <= now, ready)
-    until, scope = now + lease, _in_team(OUTBOX, team_id)
-    found = _claim(session, and_(scope, expired), until, limit, recovering=True)
-    found += _claim(session, and_(scope, pending), until, limit - len(found), recovering=False)
-    return _describe(session, found)
-
-
-def _claim(
-    session: Session, where: ColumnElement[bool], until: datetime, limit: int, *, recovering: bool
-) -> list[ClaimedDelivery]:
-    """Lease the first `limit` rows matching `where`, skipping rows another replica holds."""
-    c = OUTBOX.c
-    rows = lease_rows(
-        session,
-        OUTBOX,
-        where,
-        until=until,
-        limit=limit,
-        order_by=(c.due_at, c.id),
-        returning=(
-            c.id,
-            c.team_id,
-            c.person_id,
-            c.kind,
-            c.period_key,
-            c.due_at,
-            c.attempts.label("attempt"),
-        ),
-    )
-    return [ClaimedDelivery(**row, lease_until=until, recovering=recovering) for row in rows]
+    leased = leases.claim_rows(session, CLAIMS, now=now, lease=lease, limit=limit, team_id=team_id)
+    until = now + lease
+    claimed = [ClaimedDelivery(**f.row, lease_until=until, recovering=f.recovering) for f in leased]
+    return _describe(session, claimed)
 
 
 def _describe(session: Session, claimed: list[ClaimedDelivery]) -> list[ClaimedDelivery]:
@@ -305,14 +270,6 @@ def _first(session: Session, query: Select[Any], ids: set[int]) -> dict[int, str
     return found
 
 
-def _finish(session: Session, claim: ClaimedDelivery, *, also: Any = None, **values: Any) -> bool:
-    """Write a claimed row's outcome; False when this claim no longer holds the row."""
-    c = OUTBOX.c
-    held = or_(c.status == DeliveryStatus.SENDING, also if also is not None else false())
-    where = and_(c.team_id == claim.team_id, c.id == claim.id, c.attempts == claim.attempt, held)
-    return _count(session, update(OUTBOX).where(where).values(**values)) == 1
-
-
 def mark_sent(
     *, session: Session, claim: ClaimedDelivery, channel: str, message_ts: str, sent_at: datetime
 ) -> bool:
@@ -321,43 +278,9 @@ def mark_sent(
     owner_was_quick = and_(c.status.in_(_ANSWERED), c.message_ts.is_(None))
     status = case((c.status == DeliveryStatus.SENDING, DeliveryStatus.SENT), else_=c.status)
     values = {"channel": channel, "message_ts": message_ts, "sent_at": sent_at, "error": None}
-    return _finish(session, claim, also=owner_was_quick, status=status, lease_until=None, **values)
+    return leases.finish(
+        session, OUTBOX, claim, also=owner_was_quick, status=status, lease_until=None, **values
+    )
 
 
 _ANSWERED = [DeliveryStatus.ANSWERED, DeliveryStatus.SKIPPED]
-
-
-def mark_failed(*, session: Session, claim: ClaimedDelivery, error: str) -> bool:
-    """Give up on a row without delivering it, keeping the reason."""
-    return _finish(
-        session, claim, status=DeliveryStatus.FAILED, lease_until=None, error=error[:500]
-    )
-
-
-def mark_skipped(*, session: Session, claim: ClaimedDelivery, reason: str) -> bool:
-    """Record a claimed row as deliberately not sent (too late, nothing to ask)."""
-    status = DeliveryStatus.SKIPPED
-    return _finish(session, claim, status=status, lease_until=None, error=reason[:500])
-
-
-def release(
-    *,
-    session: Session,
-    claim: ClaimedDelivery,
-    retry_at: datetime,
-    count_attempt: bool,
-    error: str | None = None,
-) -> bool:
-    """Return a row known not to be posted to pending, claimable again from `retry_at`."""
-    attempts = OUTBOX.c.attempts if count_attempt else OUTBOX.c.attempts - 1
-    status = DeliveryStatus.PENDING
-    return _finish(
-        session, claim, status=status, lease_until=retry_at, attempts=attempts, error=error
-    )
-
-
-def hold_unsure(
-    *, session: Session, claim: ClaimedDelivery, check_at: datetime, error: str
-) -> bool:
-    """Keep a row whose post may have reached Slack in `sending`, to be checked from `check_at`."""
-    return _finish(session, claim, lease_until=check_at, error=error[:500])

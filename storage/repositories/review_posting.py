@@ -2,9 +2,8 @@
 
 The unique (team, unit, period) key makes one review per unit and quarter: new rows go in with
 ``INSERT … ON CONFLICT DO NOTHING``, so any number of planners (ticks on every replica, a
-``/goal review start``) create each row once. A claim is ``FOR UPDATE SKIP LOCKED`` on
-PostgreSQL (dropped on SQLite, where writers are serialised) and every later write is fenced
-by ``(status='sending', attempts=attempt)``, as in ``storage.repositories.outbox``.
+``/goal review start``) create each row once. Claiming and the writes after a claim go through
+``storage.repositories.leases``, like every outbox.
 Nothing here commits; the caller's unit of work does.
 """
 
@@ -13,17 +12,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, Table, and_, or_, true, update
+from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from storage.models import DeliveryStatus, Review
-from storage.repositories.leasing import lease_rows
+from storage.repositories import leases
 
-REVIEW = cast(Table, Review.__table__)  # type: ignore[attr-defined]
+REVIEW = leases.table_of(Review)
 UNIQUE_KEY = ["team_id", "unit_id", "period"]
 
 
@@ -54,6 +52,11 @@ class ClaimedReview:
     lease_until: datetime
     recovering: bool  # an earlier claim may have posted it: look in the channel first
     scorecard: dict[str, Any]
+
+    @property
+    def due_at(self) -> datetime:
+        """A review is due from when it was opened."""
+        return self.started_at
 
 
 NO_CHANNEL = "no review channel"
@@ -106,62 +109,41 @@ def rearm_failed(
             .values(status=DeliveryStatus.PENDING, channel_id=channel, error=None, lease_until=None)
             .values(scorecard={}, diagnosis="")  # taken again when it is posted
         )
-        rearmed += _count(session, statement)
+        rearmed += leases.count(session, statement)
     return rearmed
+
+
+CLAIMS = leases.OutboxTable(
+    REVIEW,
+    order_by=(REVIEW.c.id,),
+    returning=[
+        *(REVIEW.c[name] for name in ("id", "team_id", "unit_id", "period", "channel_id")),
+        REVIEW.c.started_at,
+        REVIEW.c.attempts.label("attempt"),
+        REVIEW.c.scorecard,
+    ],
+    due=False,
+)
 
 
 def claim_reviews(
     *, session: Session, now: datetime, lease: timedelta, limit: int, team_id: str | None = None
 ) -> list[ClaimedReview]:
     """Claim up to ``limit`` reviews to post: expired leases first (to recover), then pending."""
-    c = REVIEW.c
-    scope = c.team_id == team_id if team_id is not None else true()
-    expired = and_(scope, c.status == DeliveryStatus.SENDING, c.lease_until <= now)
-    ready = or_(c.lease_until.is_(None), c.lease_until <= now)
-    pending = and_(scope, c.status == DeliveryStatus.PENDING, ready)
-    until = now + lease
-    found = _claim(session, expired, until, limit, recovering=True)
-    return found + _claim(session, pending, until, limit - len(found), recovering=False)
-
-
-def _claim(
-    session: Session, where: ColumnElement[bool], until: datetime, limit: int, *, recovering: bool
-) -> list[ClaimedReview]:
-    c = REVIEW.c
-    rows = lease_rows(
-        session,
-        REVIEW,
-        where,
-        until=until,
-        limit=limit,
-        order_by=(c.id,),
-        returning=(
-            c.id,
-            c.team_id,
-            c.unit_id,
-            c.period,
-            c.channel_id,
-            c.started_at,
-            c.attempts.label("attempt"),
-            c.scorecard,
-        ),
-    )
+    leased = leases.claim_rows(session, CLAIMS, now=now, lease=lease, limit=limit, team_id=team_id)
     claimed = [
         ClaimedReview(
-            **{**row, "scorecard": dict(row["scorecard"] or {})},
-            lease_until=until,
-            recovering=recovering,
+            **{**found.row, "scorecard": dict(found.row["scorecard"] or {})},
+            lease_until=now + lease,
+            recovering=found.recovering,
         )
-        for row in rows
+        for found in leased
     ]
     return sorted(claimed, key=lambda review: review.id)
 
 
 def _finish(session: Session, claim: ClaimedReview, **values: Any) -> bool:
-    """Write a claimed review's outcome; False when this claim no longer holds it."""
-    c = REVIEW.c
-    held = and_(c.id == claim.id, c.attempts == claim.attempt, c.status == DeliveryStatus.SENDING)
-    return _count(session, update(REVIEW).where(held).values(**values)) == 1
+    return leases.finish(session, REVIEW, claim, **values)
 
 
 def store_scorecard(
@@ -185,26 +167,3 @@ def mark_posted(
         lease_until=None,
         error=None,
     )
-
-
-def mark_failed(*, session: Session, claim: ClaimedReview, error: str) -> bool:
-    """Give up on a review (Slack refused it for good); ``/goal review start`` re-arms it."""
-    values = {"status": DeliveryStatus.FAILED, "lease_until": None, "error": error[:500]}
-    return _finish(session, claim, **values)
-
-
-def release(
-    *, session: Session, claim: ClaimedReview, retry_at: datetime, error: str | None
-) -> bool:
-    """Back to pending, claimable again from ``retry_at`` (nothing was posted)."""
-    values = {"status": DeliveryStatus.PENDING, "lease_until": retry_at, "error": error}
-    return _finish(session, claim, **values)
-
-
-def hold_unsure(*, session: Session, claim: ClaimedReview, check_at: datetime, error: str) -> bool:
-    """Keep a review whose post may have reached Slack in ``sending``, to look for it later."""
-    return _finish(session, claim, lease_until=check_at, error=error[:500])
-
-
-def _count(session: Session, statement: Any) -> int:
-    return int(cast(CursorResult[Any], session.execute(statement)).rowcount or 0)

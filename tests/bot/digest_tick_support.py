@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from bot.blocks.message import Message
+from bot.delivery.tags import Tag
+from bot.delivery.types import OutgoingMessage, PostResult, Upload
 from storage.db import unit_of_work
 from storage.models import DeliveryStatus, Digest
 from storage.repositories.digests import add_subscription
@@ -76,16 +77,18 @@ def replica_main(url: str, schema: str, api_url: str, token: str, lease_seconds:
     """One replica (a spawned process): run the real digest tick until nothing is left."""
     from slack_sdk import WebClient
 
-    from bot.digest.slack_poster import SlackDigestPoster
+    from bot.delivery.slack import SlackPoster
+    from bot.digest.sending import DIGEST_POLICY
     from bot.digest.tick import run_digest_tick
     from bot.domain.clock import SystemClock
     from storage.db import make_engine
 
     engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"}, pool_size=2)
-    poster = SlackDigestPoster(WebClient(token=token, base_url=api_url, timeout=30))
+    poster = SlackPoster(WebClient(token=token, base_url=api_url, timeout=30))
     lease, deadline = timedelta(seconds=lease_seconds), time.monotonic() + 120
     while time.monotonic() < deadline:
-        report = run_digest_tick(engine, SystemClock(), poster, lease=lease)
+        policy = replace(DIGEST_POLICY, lease=lease)
+        report = run_digest_tick(engine, SystemClock(), poster, policy=policy)
         if report.send.claimed == 0 and outstanding(engine) == 0 and digests(engine):
             return
         if report.send.claimed == 0:
@@ -104,7 +107,7 @@ class Post:
     """One recorded post."""
 
     channel: str
-    message: Message
+    message: OutgoingMessage
     thread_ts: str | None
     metadata: Mapping[str, Any] | None
     ts: str
@@ -119,29 +122,34 @@ class RecordingDigestPoster:
     post_failures: list[Exception] = field(default_factory=list)
     upload_failures: list[Exception] = field(default_factory=list)
 
-    def post(
-        self,
-        channel: str,
-        message: Message,
-        *,
-        thread_ts: str | None = None,
-        metadata: Mapping[str, Any] | None = None,
-    ) -> str:
+    def post(self, message: OutgoingMessage) -> PostResult:
         """Record the message (or raise the next queued failure)."""
         if self.post_failures:
             raise self.post_failures.pop(0)
         ts = f"{1800000000 + len(self.posts)}.000100"
-        self.posts.append(Post(channel, message, thread_ts, metadata, ts))
-        return ts
+        self.posts.append(Post(message.channel, message, message.thread_ts, message.metadata, ts))
+        return PostResult(message.channel, ts)
 
-    def upload_chart(
-        self, channel: str, thread_ts: str, png: bytes, *, filename: str, title: str, alt_text: str
-    ) -> None:
+    def find_posted(
+        self, *, tag: Tag, channel: str | None, user_id: str | None, since: datetime
+    ) -> PostResult | None:
+        """Digests are never looked for: a post in doubt is not posted again."""
+        raise AssertionError(f"unexpected lookup of {tag}")
+
+    def upload(self, upload: Upload) -> None:
         """Record the upload (or raise the next queued failure)."""
         if self.upload_failures:
             raise self.upload_failures.pop(0)
-        upload = {"channel": channel, "thread_ts": thread_ts, "png": png, "filename": filename}
-        self.uploads.append(upload | {"title": title, "alt_text": alt_text})
+        self.uploads.append(
+            {
+                "channel": upload.channel,
+                "thread_ts": upload.thread_ts,
+                "png": upload.content,
+                "filename": upload.filename,
+                "title": upload.title,
+                "alt_text": upload.alt_text,
+            }
+        )
 
     def main_posts(self) -> list[Post]:
         """Posts that are not thread replies."""

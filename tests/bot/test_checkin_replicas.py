@@ -17,7 +17,7 @@ from multiprocessing.process import BaseProcess
 import pytest
 from sqlalchemy import Engine, text
 
-from bot.delivery.types import delivery_id_of
+from bot.delivery.tags import delivery_id_of
 from devkit.standin import SlackStandin
 from tests.checkin_support import deliveries, seed_owners, seed_workspace
 from tests.conftest import POSTGRES_URL

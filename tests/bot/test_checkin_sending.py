@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
 
-from bot.checkins.sending import DEFAULT_LEASE, SendPolicy, send_due
+from bot.checkins.sending import DEFAULT_LEASE, DM_POLICY, send_due
 from bot.checkins.tick import run_tick
+from bot.delivery.engine import DeliveryPolicy
 from bot.delivery.outcomes import Outcome
+from bot.delivery.tags import DM_EVENT_TYPE
 from bot.delivery.types import (
-    METADATA_EVENT_TYPE,
     DeliveryUncertain,
     OutgoingMessage,
     PostRejected,
@@ -54,10 +56,18 @@ def due(engine: Engine) -> list[int]:
     return ids
 
 
+def _policy(**changes: object) -> DeliveryPolicy:
+    """The DM outbox's policy with some values changed."""
+    return replace(DM_POLICY, **changes)  # type: ignore[arg-type]
+
+
 def _send(
     engine: Engine, clock: FixedClock, poster: RecordingPoster, **kwargs: object
 ) -> dict[Outcome, int]:
     kwargs.setdefault("pacer", RecordingPacer())
+    if "batch" in kwargs:
+        base = kwargs.pop("policy", DM_POLICY)
+        kwargs["policy"] = replace(base, batch=kwargs.pop("batch"))  # type: ignore[type-var]
     report = send_due(engine, clock, poster, compose, **kwargs)  # type: ignore[arg-type]
     return dict(report.outcomes)
 
@@ -78,7 +88,7 @@ def test_each_due_row_is_posted_once_and_recorded(engine: Engine, due: list[int]
     message, result = poster.posts[0]
     assert message.channel == "UT1000001"
     assert message.metadata == {
-        "event_type": METADATA_EVENT_TYPE,
+        "event_type": DM_EVENT_TYPE,
         "event_payload": {"delivery_id": rows[0].id},
     }
     assert (rows[0].status, rows[0].channel, rows[0].message_ts) == (
@@ -110,7 +120,7 @@ def test_the_metadata_check_prevents_a_double_post(engine: Engine, due: list[int
             channel=claimed[0].slack_user_id,
             text="hi",
             metadata={
-                "event_type": METADATA_EVENT_TYPE,
+                "event_type": DM_EVENT_TYPE,
                 "event_payload": {"delivery_id": claimed[0].id},
             },
         )
@@ -127,7 +137,9 @@ def test_a_ratelimited_post_leaves_the_row_pending_for_later(
 ) -> None:
     clock, pacer = FixedClock(NOW), RecordingPacer()
     poster = RecordingPoster(failures=[RateLimited(30)])
-    assert _send(engine, clock, poster, pacer=pacer, batch=1, max_batches=1) == {Outcome.RETRY: 1}
+    assert _send(engine, clock, poster, pacer=pacer, policy=_policy(batch=1), max_batches=1) == {
+        Outcome.RETRY: 1
+    }
     assert pacer.pauses == [30]
     (row, *_) = deliveries(engine)
     assert (row.status, row.attempts, row.lease_until) == (
@@ -143,13 +155,15 @@ def test_a_ratelimited_post_leaves_the_row_pending_for_later(
 
 def test_a_permanent_rejection_fails_the_row(engine: Engine, due: list[int]) -> None:
     poster = RecordingPoster(failures=[PostRejected("channel_not_found", retryable=False)])
-    assert _send(engine, FixedClock(NOW), poster, batch=1, max_batches=1) == {Outcome.FAILED: 1}
+    assert _send(engine, FixedClock(NOW), poster, policy=_policy(batch=1), max_batches=1) == {
+        Outcome.FAILED: 1
+    }
     (row, *_) = deliveries(engine)
     assert (row.status, row.error) == ("failed", "channel_not_found")
 
 
 def test_a_transient_rejection_is_retried_then_given_up(engine: Engine, due: list[int]) -> None:
-    clock, policy = FixedClock(NOW), SendPolicy(max_attempts=2, retry_delay=timedelta(minutes=1))
+    clock, policy = FixedClock(NOW), _policy(max_attempts=2, retry_delay=timedelta(minutes=1))
     poster = RecordingPoster(failures=[PostRejected("service_unavailable", retryable=True)] * 2)
     assert _send(engine, clock, poster, batch=1, max_batches=1, policy=policy) == {Outcome.RETRY: 1}
     clock.advance(timedelta(minutes=1))
@@ -161,7 +175,7 @@ def test_a_transient_rejection_is_retried_then_given_up(engine: Engine, due: lis
 
 
 def test_an_unsure_post_is_looked_for_before_trying_again(engine: Engine, due: list[int]) -> None:
-    clock, policy = FixedClock(NOW), SendPolicy(recheck_delay=timedelta(minutes=2))
+    clock, policy = FixedClock(NOW), _policy(recheck_delay=timedelta(minutes=2))
     poster = RecordingPoster(failures=[DeliveryUncertain("read timed out")])
     assert _send(engine, clock, poster, batch=1, max_batches=1, policy=policy) == {
         Outcome.UNSURE: 1
@@ -182,7 +196,7 @@ def test_a_failed_lookup_keeps_the_row_in_doubt(engine: Engine, due: list[int]) 
     _claim_without_posting(engine, clock)
     clock.advance(DEFAULT_LEASE)
     poster = RecordingPoster(lookup_failures=[RateLimited(60)])
-    outcomes = _send(engine, clock, poster, batch=1, max_batches=1)
+    outcomes = _send(engine, clock, poster, policy=_policy(batch=1), max_batches=1)
     assert outcomes == {Outcome.UNSURE: 1}
     assert poster.posts == []
     assert [r.status for r in deliveries(engine)] == ["sending"] * 3
@@ -209,7 +223,7 @@ def test_no_post_starts_once_half_the_lease_is_gone(engine: Engine, due: list[in
     clock = FixedClock(NOW)
     pacer = RecordingPacer(clock, step=DEFAULT_LEASE / 2)  # the pacer waited a long time
     poster = RecordingPoster()
-    assert _send(engine, clock, poster, pacer=pacer, batch=1, max_batches=1) == {
+    assert _send(engine, clock, poster, pacer=pacer, policy=_policy(batch=1), max_batches=1) == {
         Outcome.DEFERRED: 1
     }
     assert poster.posts == []
@@ -225,11 +239,25 @@ def test_a_sender_stalled_past_its_lease_neither_posts_nor_overwrites(
     def stalling_compose(delivery: ClaimedDelivery) -> OutgoingMessage:
         if delivery.attempt == 1:  # stalls past its lease; another replica takes the row over
             clock.advance(DEFAULT_LEASE)
-            send_due(engine, clock, poster, compose, pacer=RecordingPacer(), batch=1, max_batches=1)
+            send_due(
+                engine,
+                clock,
+                poster,
+                compose,
+                pacer=RecordingPacer(),
+                policy=_policy(batch=1),
+                max_batches=1,
+            )
         return compose(delivery)
 
     report = send_due(
-        engine, clock, poster, stalling_compose, pacer=RecordingPacer(), batch=1, max_batches=1
+        engine,
+        clock,
+        poster,
+        stalling_compose,
+        pacer=RecordingPacer(),
+        policy=_policy(batch=1),
+        max_batches=1,
     )
     assert dict(report.outcomes) == {Outcome.LOST: 1}
     assert len(poster.posts) == 1
@@ -269,7 +297,7 @@ def test_rows_in_doubt_are_not_handed_back_unchecked(engine: Engine, due: list[i
 def test_a_row_that_cannot_be_looked_for_is_failed_not_posted_twice(
     engine: Engine, due: list[int]
 ) -> None:
-    clock, policy = FixedClock(NOW), SendPolicy(max_attempts=3, recheck_delay=DEFAULT_LEASE)
+    clock, policy = FixedClock(NOW), _policy(max_attempts=3, recheck_delay=DEFAULT_LEASE)
     _claim_without_posting(engine, clock)
     poster = RecordingPoster(lookup_failures=[PostRejected("missing_scope", retryable=False)] * 6)
     clock.advance(DEFAULT_LEASE)
@@ -286,7 +314,7 @@ def test_a_row_that_cannot_be_looked_for_is_failed_not_posted_twice(
 def test_an_unsure_post_is_held_for_a_look_even_on_its_last_attempt(
     engine: Engine, due: list[int]
 ) -> None:
-    policy = SendPolicy(max_attempts=1)
+    policy = _policy(max_attempts=1)
     poster = RecordingPoster(failures=[DeliveryUncertain("connection reset")])
     outcomes = _send(engine, FixedClock(NOW), poster, policy=policy, batch=1, max_batches=1)
     assert outcomes == {Outcome.UNSURE: 1}

@@ -14,12 +14,13 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.delivery.slack import SlackPoster, _retry_after
+from bot.delivery.tags import dm_tag
 from bot.delivery.types import (
     DeliveryUncertain,
     OutgoingMessage,
     PostRejected,
     RateLimited,
-    checkin_metadata,
+    Upload,
 )
 from devkit.standin import SlackStandin, StandinClock
 
@@ -48,7 +49,7 @@ def _poster(standin: SlackStandin, *handlers: object) -> SlackPoster:
 
 def _message(user_id: str, delivery_id: int) -> OutgoingMessage:
     blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "How is it going?"}}]
-    return OutgoingMessage(user_id, "How is it going?", blocks, checkin_metadata(delivery_id))
+    return OutgoingMessage(user_id, "How is it going?", blocks, dm_tag(delivery_id).metadata())
 
 
 def test_a_check_in_is_one_post_to_the_user_id_tagged_with_its_delivery(
@@ -69,9 +70,9 @@ def test_an_earlier_post_is_found_by_its_delivery_id(standin: SlackStandin, owne
     poster = _poster(standin)
     posted = poster.post(_message(owner, 7))
     poster.post(_message(owner, 8))
-    found = poster.find_posted(delivery_id=7, user_id=owner, channel=posted.channel, since=BEFORE)
+    found = poster.find_posted(tag=dm_tag(7), user_id=owner, channel=posted.channel, since=BEFORE)
     assert found == posted
-    assert poster.find_posted(delivery_id=9, user_id=owner, channel=None, since=BEFORE) is None
+    assert poster.find_posted(tag=dm_tag(9), user_id=owner, channel=None, since=BEFORE) is None
     assert [call.method for call in standin.calls()][-3:] == [
         "conversations.history",
         "conversations.open",
@@ -85,7 +86,7 @@ def test_the_lookup_pages_through_a_busy_dm(standin: SlackStandin, owner: str) -
     for n in range(2, 40):
         standin.advance(1)
         poster.post(_message(owner, n))
-    assert poster.find_posted(delivery_id=1, user_id=owner, channel=None, since=BEFORE) == wanted
+    assert poster.find_posted(tag=dm_tag(1), user_id=owner, channel=None, since=BEFORE) == wanted
     assert len(standin.calls("conversations.history")) == 3  # 15 a page outside the Marketplace
 
 
@@ -93,7 +94,7 @@ def test_messages_before_since_are_not_looked_at(standin: SlackStandin, owner: s
     poster = _poster(standin)
     poster.post(_message(owner, 5))
     later = START + timedelta(minutes=1)
-    assert poster.find_posted(delivery_id=5, user_id=owner, channel=None, since=later) is None
+    assert poster.find_posted(tag=dm_tag(5), user_id=owner, channel=None, since=later) is None
 
 
 def test_a_429_is_rate_limited_with_retry_after(standin: SlackStandin, owner: str) -> None:
@@ -128,13 +129,13 @@ def test_a_rate_limited_lookup_holds_further_lookups_until_retry_after(
     poster = SlackPoster(standin.client(retry_handlers=[]), monotonic=lambda: now[0])
     standin.inject("conversations.history", "429")
     with pytest.raises(RateLimited):
-        poster.find_posted(delivery_id=1, user_id=owner, channel=None, since=BEFORE)
+        poster.find_posted(tag=dm_tag(1), user_id=owner, channel=None, since=BEFORE)
     with pytest.raises(RateLimited) as caught:
-        poster.find_posted(delivery_id=1, user_id=owner, channel=None, since=BEFORE)
+        poster.find_posted(tag=dm_tag(1), user_id=owner, channel=None, since=BEFORE)
     assert caught.value.retry_after == pytest.approx(1.0)
     assert len(standin.calls("conversations.history")) == 1  # the second did not call Slack
     now[0] += 1.0
-    assert poster.find_posted(delivery_id=1, user_id=owner, channel=None, since=BEFORE) is None
+    assert poster.find_posted(tag=dm_tag(1), user_id=owner, channel=None, since=BEFORE) is None
 
 
 def test_posting_keeps_only_the_429_retry_handler() -> None:
@@ -156,3 +157,34 @@ def test_posting_keeps_only_the_429_retry_handler() -> None:
 )
 def test_retry_after_is_read_from_the_header(headers: dict[str, object], seconds: float) -> None:
     assert _retry_after(headers) == seconds
+
+
+def test_the_poster_posts_in_a_thread_and_uploads_a_file(standin: SlackStandin) -> None:
+    channel = standin.add_channel("leaders")
+    poster = SlackPoster(standin.client())
+    metadata = {"event_type": "x", "event_payload": {}}
+    ts = poster.post(OutgoingMessage(channel, "Digest", [], metadata)).ts
+    poster.post(OutgoingMessage(channel, "Part 2", [], thread_ts=ts))
+    poster.upload(Upload(channel, ts, b"\x89PNG...", "d.png", title="Chart", alt_text="a"))
+    thread = standin.thread(channel, ts)
+    assert [m["text"] for m in thread] == ["Digest", "Part 2", "Chart"]
+    assert thread[2]["files"][0]["name"] == "d.png"
+
+
+def test_the_poster_says_what_each_post_and_upload_failure_means(standin: SlackStandin) -> None:
+    channel = standin.add_channel("leaders")
+    poster = SlackPoster(standin.client())
+    with pytest.raises(PostRejected) as rejected:
+        poster.post(OutgoingMessage("C404", "Digest", []))
+    assert (rejected.value.error, rejected.value.retryable) == ("channel_not_found", False)
+    standin.inject("chat.postMessage", "500")
+    with pytest.raises(DeliveryUncertain):
+        poster.post(OutgoingMessage(channel, "Digest", []))
+    standin.inject("chat.postMessage", "429")
+    with pytest.raises(RateLimited):
+        poster.post(OutgoingMessage(channel, "Digest", []))
+    standin.revoke_scope("files:write")
+    with pytest.raises(PostRejected) as missing:
+        poster.upload(Upload(channel, "1.0", b"x", "d.png", title="t", alt_text="a"))
+    assert missing.value.error == "missing_scope"
+    assert poster.post(OutgoingMessage(channel, "Still posts", []))  # chat:write is still held

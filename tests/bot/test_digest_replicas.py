@@ -2,7 +2,7 @@
 
 Three OS processes (``multiprocessing`` spawn) run the real digest tick
 (``tests.bot.digest_tick_support.replica_main``) against one schema and post over HTTP to the
-Slack stand-in through the real ``SlackDigestPoster``; the channels' messages are the record
+Slack stand-in through the real ``SlackPoster``; the channels' messages are the record
 in which duplicates and gaps are counted (each digest carries its row id in its metadata).
 """
 
@@ -17,7 +17,7 @@ from multiprocessing.process import BaseProcess
 import pytest
 from sqlalchemy import Engine, text
 
-from bot.digest.sending import METADATA_EVENT_TYPE
+from bot.delivery.tags import DIGEST_EVENT_TYPE
 from devkit.standin import SlackStandin
 from devkit.standin.state import Identity
 from storage.models import DeliveryStatus
@@ -70,7 +70,7 @@ def test_three_replicas_post_each_digest_exactly_once(
         message["metadata"]["event_payload"]["digest_id"]
         for channel in channels
         for message in standin.messages(channel)
-        if (message.get("metadata") or {}).get("event_type") == METADATA_EVENT_TYPE
+        if (message.get("metadata") or {}).get("event_type") == DIGEST_EVENT_TYPE
     )
     rows = digests(pg_engine)
     assert len(rows) == CHANNELS and {row.status for row in rows} == {DeliveryStatus.SENT}

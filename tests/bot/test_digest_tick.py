@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import Engine
 
+from bot.delivery.engine import UNSURE
 from bot.delivery.outcomes import Outcome
+from bot.delivery.tags import digest_tag
 from bot.delivery.types import DeliveryUncertain, PostRejected, RateLimited
 from bot.digest.planning import plan_digests
-from bot.digest.sending import UNSURE, digest_metadata
 from bot.digest.tick import run_digest_tick
 from bot.domain.clock import FixedClock
 from storage.db import unit_of_work
@@ -50,7 +51,7 @@ def test_the_tick_run_twice_posts_the_digest_once(engine: Engine, clock: FixedCl
     )
     assert (post.channel, post.metadata, row.message_ts) == (
         CHANNEL,
-        digest_metadata(row.id or 0),
+        digest_tag(row.id or 0).metadata(),
         post.ts,
     )
     assert "Weekly digest · Acme" in str(post.message.blocks[0])

@@ -18,8 +18,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlmodel import SQLModel, select
 
-from bot.delivery.types import delivery_id_of
-from bot.reviews.slack import review_id_of
+from bot.delivery.tags import delivery_id_of, review_id_of
 from devkit.standin import SlackStandin
 from storage.db import unit_of_work
 from storage.models import (

@@ -17,10 +17,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from bot.delivery.types import DeliveryUncertain, OutgoingMessage, PostResult
+from bot.delivery.tags import Tag
+from bot.delivery.types import DeliveryUncertain, OutgoingMessage, PostResult, Upload
 from bot.domain.clock import FixedClock
 from bot.plan import import_plan
-from bot.reviews.slack import review_id_of
 from storage.db import make_engine, unit_of_work
 from storage.models import (
     CheckinDelivery,
@@ -200,15 +200,21 @@ class FakeReviewSlack:
             raise DeliveryUncertain("connection reset after the post")
         return PostResult(channel=message.channel, ts=f"{1800000000 + len(self.posts)}.000100")
 
-    def find_posted(self, *, review_id: int, channel: str, since: datetime) -> PostResult | None:
-        """The recorded post of this review in this channel, if any."""
+    def find_posted(
+        self, *, tag: Tag, channel: str | None, user_id: str | None, since: datetime
+    ) -> PostResult | None:
+        """The recorded post carrying this tag in this channel, if any."""
         self.lookups += 1
         if self.lookup_failures:
             raise self.lookup_failures.pop(0)
         for index, message in enumerate(self.posts, start=1):
-            if review_id_of(message.metadata) == review_id and message.channel == channel:
+            if tag.names(message.metadata) and message.channel == channel:
                 return PostResult(channel=channel, ts=f"{1800000000 + index}.000100")
         return None
+
+    def upload(self, upload: Upload) -> None:
+        """Reviews upload nothing."""
+        raise AssertionError(f"unexpected upload {upload.filename}")
 
     def units(self) -> list[str]:
         """The units whose review was posted, sorted."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,7 +19,7 @@ from bot.delivery.types import (
 )
 from bot.domain.clock import FixedClock
 from bot.reviews.compose import with_closeouts
-from bot.reviews.posting import PostPolicy
+from bot.reviews.posting import REVIEW_POLICY
 from bot.reviews.service import ReviewService
 from storage.db import unit_of_work
 from storage.models import (
@@ -90,11 +91,11 @@ def test_a_command_and_the_tick_together_still_post_each_review_once(
     subscribe(engine)
     slack, clock = FakeReviewSlack(), FixedClock(OPENS)
     service = ReviewService(engine, clock)
-    opened = service.start("USALES", TEAM, "sales", None)
+    opened = service.start(team_id=TEAM, actor_id="USALES", unit_key="sales", period=None)
     assert len(opened.created) == 2  # Sales and EMEA
     service.post_due(slack)
     service.tick(slack)
-    service.start("UADMIN", TEAM, None, "2027-Q1")
+    service.start(team_id=TEAM, actor_id="UADMIN", unit_key=None, period="2027-Q1")
     service.post_due(slack)
     assert slack.units() == ["EMEA", "Marketing", "Sales"]
     assert len(_closeouts(engine)) == 3
@@ -111,8 +112,8 @@ def test_a_unit_without_a_channel_waits_for_one_and_a_start_rearms_it(
     service.tick(slack)  # the tick does not retry: nothing changed
     assert slack.posts == []
 
-    service.set_channel("USALES", TEAM, "sales", "CSALES")
-    service.start("USALES", TEAM, "sales", None)
+    service.set_channel(team_id=TEAM, actor_id="USALES", unit_key="sales", channel_id="CSALES")
+    service.start(team_id=TEAM, actor_id="USALES", unit_key="sales", period=None)
     service.post_due(slack)
     assert slack.units() == ["EMEA", "Sales"]  # EMEA inherits the Sales channel
     assert {m.channel for m in slack.posts} == {"CSALES"}
@@ -121,12 +122,14 @@ def test_a_unit_without_a_channel_waits_for_one_and_a_start_rearms_it(
 def test_a_rearmed_review_takes_a_new_scorecard(engine: Engine, org: Org) -> None:
     slack, clock = FakeReviewSlack(), FixedClock(OPENS)
     service = ReviewService(engine, clock)
-    service.start("UADMIN", TEAM, "marketing", None)  # no channel yet
+    service.start(
+        team_id=TEAM, actor_id="UADMIN", unit_key="marketing", period=None
+    )  # no channel yet
     assert _reviews(engine)[0].scorecard["counts"]["open"] == 1
     _achieve_marketing(engine)
     clock.advance(timedelta(days=1))
-    service.set_channel("UADMIN", TEAM, "marketing", "CMKT")
-    service.start("UADMIN", TEAM, "marketing", None)
+    service.set_channel(team_id=TEAM, actor_id="UADMIN", unit_key="marketing", channel_id="CMKT")
+    service.start(team_id=TEAM, actor_id="UADMIN", unit_key="marketing", period=None)
     service.post_due(slack)
     card = _reviews(engine)[0].scorecard
     assert (card["counts"]["achieved"], card["counts"]["open"]) == (1, 0)
@@ -136,7 +139,7 @@ def test_a_rearmed_review_takes_a_new_scorecard(engine: Engine, org: Org) -> Non
 def test_a_pass_posts_at_most_its_share_and_the_next_one_the_rest(engine: Engine, org: Org) -> None:
     subscribe(engine)
     slack = FakeReviewSlack()
-    service = ReviewService(engine, FixedClock(OPENS), PostPolicy(max_per_pass=2, batch=1))
+    service = ReviewService(engine, FixedClock(OPENS), replace(REVIEW_POLICY, max_rows=2, batch=1))
     first = service.tick(slack)
     second = service.tick(slack)
     assert (first.opened, first.posted.delivered, second.posted.delivered) == (3, 2, 1)
@@ -148,11 +151,13 @@ def test_slack_refusing_the_channel_fails_the_review_with_what_to_do(
     subscribe(engine)
     slack = FakeReviewSlack(failures=[PostRejected("not_in_channel", retryable=False)])
     service = ReviewService(engine, FixedClock(OPENS))
-    opened = service.start("UADMIN", TEAM, "marketing", None)
+    opened = service.start(team_id=TEAM, actor_id="UADMIN", unit_key="marketing", period=None)
     report = service.post_due(slack)
-    assert report.outcomes == {opened.created[0]: Outcome.FAILED}
+    assert report.rows == {opened.created[0]: Outcome.FAILED}
     assert report.errors[opened.created[0]].startswith("goalbot is not in <#CLEAD>: invite it")
-    service.start("UADMIN", TEAM, "marketing", None)  # after inviting the bot
+    service.start(
+        team_id=TEAM, actor_id="UADMIN", unit_key="marketing", period=None
+    )  # after inviting the bot
     assert service.post_due(slack).delivered == 1
 
 
@@ -162,12 +167,12 @@ def test_a_rate_limited_post_is_retried_with_the_scorecard_it_first_took(
     subscribe(engine)
     slack, clock = FakeReviewSlack(failures=[RateLimited(30)]), FixedClock(OPENS)
     service = ReviewService(engine, clock)
-    service.start("UADMIN", TEAM, "marketing", None)
-    assert list(service.post_due(slack).outcomes.values()) == [Outcome.RETRY]
+    service.start(team_id=TEAM, actor_id="UADMIN", unit_key="marketing", period=None)
+    assert list(service.post_due(slack).rows.values()) == [Outcome.RETRY]
     stored = _reviews(engine)[0].scorecard
     assert stored["counts"]["open"] == 1
     _achieve_marketing(engine)  # the numbers change before the retry
-    assert service.post_due(slack).outcomes == {}  # not before Retry-After
+    assert service.post_due(slack).rows == {}  # not before Retry-After
     clock.advance(timedelta(seconds=31))
     assert service.post_due(slack).delivered == 1
     assert _reviews(engine)[0].scorecard == stored
@@ -178,12 +183,12 @@ def test_a_post_in_doubt_is_found_in_the_channel_not_posted_again(engine: Engine
     subscribe(engine)
     slack, clock = FakeReviewSlack(swallow=True), FixedClock(OPENS)
     service = ReviewService(engine, clock)
-    service.start("UADMIN", TEAM, "marketing", None)
-    assert list(service.post_due(slack).outcomes.values()) == [Outcome.UNSURE]
+    service.start(team_id=TEAM, actor_id="UADMIN", unit_key="marketing", period=None)
+    assert list(service.post_due(slack).rows.values()) == [Outcome.UNSURE]
     assert _closeouts(engine) == []
     clock.advance(timedelta(minutes=11))  # the lease has run out
     report = service.post_due(slack)
-    assert list(report.outcomes.values()) == [Outcome.FOUND]
+    assert list(report.rows.values()) == [Outcome.FOUND]
     assert (len(slack.posts), slack.lookups, report.closeouts) == (1, 1, 1)
     assert _reviews(engine)[0].thread_ts == "1800000001.000100"
 
@@ -195,16 +200,18 @@ def test_a_thread_slack_cannot_confirm_is_given_up_not_posted_twice(
     slack, clock = FakeReviewSlack(swallow=True), FixedClock(OPENS)
     slack.lookup_failures = [RateLimited(60) for _ in range(10)]
     service = ReviewService(engine, clock)
-    review_id = service.start("UADMIN", TEAM, "marketing", None).created[0]
+    review_id = service.start(
+        team_id=TEAM, actor_id="UADMIN", unit_key="marketing", period=None
+    ).created[0]
     outcomes = []
     for _ in range(6):
-        outcomes += service.post_due(slack).outcomes.values()
+        outcomes += service.post_due(slack).rows.values()
         clock.advance(timedelta(minutes=11))
     assert outcomes == [Outcome.UNSURE] * 4 + [Outcome.FAILED]
     assert len(slack.posts) == 1 and slack.lookups == 4
     review = _reviews(engine)[0]
     assert review.id == review_id and review.status is DeliveryStatus.FAILED
-    assert (review.error or "").startswith("could not tell whether Slack took the thread")
+    assert (review.error or "").startswith("could not tell whether it was posted; gave up")
 
 
 def test_the_check_in_sender_delivers_each_close_out_dm_once(engine: Engine, org: Org) -> None:
@@ -230,7 +237,9 @@ def test_a_close_out_dm_waits_for_the_owners_working_hours(engine: Engine, org: 
         rep = session.get(type(org.rep), org.rep.id)
         assert rep is not None
         rep.tz = "Australia/Sydney"  # 20:00 there when the review opens
-    ReviewService(engine, FixedClock(OPENS)).start("UADMIN", TEAM, "emea", None)
+    ReviewService(engine, FixedClock(OPENS)).start(
+        team_id=TEAM, actor_id="UADMIN", unit_key="emea", period=None
+    )
     ReviewService(engine, FixedClock(OPENS)).post_due(FakeReviewSlack())
     due = _closeouts(engine)[0].due_at
     assert due == datetime(2027, 3, 31, 22, 0, tzinfo=UTC)  # Thursday 09:00 in Sydney

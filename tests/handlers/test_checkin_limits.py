@@ -13,7 +13,7 @@ from bot.checkins.sending import DEFAULT_LEASE
 from bot.checkins.tick import run_tick
 from bot.delivery.pacing import NoPacing
 from bot.delivery.slack import SlackPoster
-from bot.delivery.types import delivery_id_of
+from bot.delivery.tags import delivery_id_of
 from bot.domain.clock import FixedClock
 from devkit.standin import SlackStandin
 from goalbot.slack_client import make_web_client

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from sqlalchemy import Engine
 from sqlmodel import SQLModel
 
-from bot.digest.sending import METADATA_EVENT_TYPE
+from bot.delivery.tags import DIGEST_EVENT_TYPE
 from bot.domain.clock import FixedClock
 from devkit.people import eventually
 from goalbot.cli import cli
@@ -88,7 +88,7 @@ def test_subscribe_then_the_tick_posts_the_digest_and_its_chart(
     out = _tick(run, db_path, monkeypatch, "--at", NEXT_MONDAY)
     assert "digests: planned 1, skipped 0, posted 1, charts 1" in out
     (digest,) = run.slack.messages(channel)
-    assert digest["metadata"]["event_type"] == METADATA_EVENT_TYPE
+    assert digest["metadata"]["event_type"] == DIGEST_EVENT_TYPE
     text = rendered(digest)
     assert "Weekly digest · Acme" in text and "2027-W02" in text
     assert "*Updated a goal this week* (2 of 4): <@UEXEC>, <@USALES>" in text

@@ -9,8 +9,8 @@ from sqlmodel import col
 
 from storage.db import unit_of_work
 from storage.models import CheckinDelivery, DeliveryStatus, GoalStatus, Person
-from storage.repositories import outbox
-from storage.repositories.outbox import ClaimedDelivery, NewDelivery, NextCheckin
+from storage.repositories import leases, outbox
+from storage.repositories.outbox import OUTBOX, ClaimedDelivery, NewDelivery, NextCheckin
 from tests.checkin_support import deliveries, seed_owners, seed_workspace
 
 NOW = datetime(2027, 1, 7, 10, 5, tzinfo=UTC)
@@ -175,7 +175,9 @@ def test_a_released_row_waits_until_its_retry_time(engine: Engine) -> None:
     (claim,) = _claim(engine)
     retry_at = NOW + timedelta(seconds=30)
     with unit_of_work(engine) as session:
-        assert outbox.release(session=session, claim=claim, retry_at=retry_at, count_attempt=False)
+        assert leases.release(
+            session=session, table=OUTBOX, claim=claim, retry_at=retry_at, count_attempt=False
+        )
     (row,) = deliveries(engine)
     assert (row.status, row.attempts, row.lease_until) == ("pending", 0, retry_at)
     assert _claim(engine, retry_at - timedelta(seconds=1)) == []
@@ -187,9 +189,9 @@ def test_failed_skipped_and_unsure_rows_keep_their_reason(engine: Engine) -> Non
     _insert(engine, _rows(seed_owners(engine, count=3, next_checkin_at=SLOT)))
     a, b, c = _claim(engine)
     with unit_of_work(engine) as session:
-        outbox.mark_failed(session=session, claim=a, error="channel_not_found")
-        outbox.mark_skipped(session=session, claim=b, reason="late")
-        outbox.hold_unsure(session=session, claim=c, check_at=NOW, error="timeout")
+        leases.mark_failed(session=session, table=OUTBOX, claim=a, error="channel_not_found")
+        leases.mark_skipped(session=session, table=OUTBOX, claim=b, reason="late")
+        leases.hold_unsure(session=session, table=OUTBOX, claim=c, check_at=NOW, error="timeout")
     rows = {r.id: r for r in deliveries(engine)}
     assert (rows[a.id].status, rows[a.id].error) == ("failed", "channel_not_found")
     assert (rows[b.id].status, rows[b.id].error) == ("skipped", "late")
