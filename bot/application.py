@@ -52,7 +52,7 @@ def build_services(
         directory=Directory(engine, clock),
         home=HomeService(engine, goals),
         replies=ReplyService(goals),
-        checkins=CheckinService(engine, clock, goals),
+        checkins=CheckinService(engine, clock),
         events=EventLedger(engine, clock),
         reviews=ReviewService(engine, clock),
         digests=DigestService(engine, clock),

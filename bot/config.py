@@ -23,7 +23,12 @@ class MissingSetting(Exception):
 class Settings(BaseSettings):
     """Everything goalbot reads from its environment; see ``.env.example``."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        env_ignore_empty=True,  # `SLACK_APP_TOKEN=` (as in .env.example) means unset
+    )
 
     database_url: str = DEFAULT_DATABASE_URL
     slack_bot_token: SecretStr | None = None

@@ -9,8 +9,8 @@ from typing import Literal
 import click
 
 from bot.application import build_services
+from bot.domain.goals import GoalSummary
 from bot.plan import PlanErrors, export_plan, import_plan
-from bot.services.goal_types import GoalSummary
 from goalbot.context import CliContext, fails_cleanly
 from storage.migrate import upgrade
 from storage.schema import current_revision
@@ -33,7 +33,7 @@ def migrate(obj: CliContext) -> None:
 def tree(obj: CliContext, unit_key: str | None, period: str | None) -> None:
     """Print the alignment tree: every open goal under its parent, with progress."""
     services = build_services(obj.engine, obj.clock)
-    rows = services.goals.tree(obj.team_id, unit_key, period)
+    rows = services.goals.tree(team_id=obj.team_id, unit_key=unit_key, period=period)
     if not rows:
         click.echo("No open goals yet: import a plan with `goalbot import PLAN.yaml`.")
         return

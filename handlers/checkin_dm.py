@@ -27,7 +27,9 @@ def show_answered(
     """Mark the check-in answered; its DM then shows what was recorded, with Undo, instead of
     its buttons. False when there is no DM to rewrite: an ad-hoc check-in, or one Slack will
     not update (deleted, say); what was recorded stays recorded either way."""
-    posted = services.checkins.mark_answered(team_id, user_id, delivery_id)
+    posted = services.checkins.mark_answered(
+        team_id=team_id, actor_id=user_id, delivery_id=delivery_id
+    )
     if posted is None:
         return False
     answered = checkin_answered_message(

@@ -27,7 +27,7 @@ from bot.blocks.typed_replies import (
     pick_value,
     typed_updates_confirmation,
 )
-from bot.services.goal_types import GoalSummary
+from bot.domain.goals import GoalSummary
 
 __all__ = [
     "CHECKIN_GOALS",

@@ -25,7 +25,7 @@ from bot.blocks.kit import Block, and_more, context, input_block, plain, section
 from bot.blocks.lines import goal_section_text
 from bot.blocks.parsing import number, parsed
 from bot.blocks.text import exact_number, health_badge
-from bot.services.goal_types import GoalSummary
+from bot.domain.goals import GoalSummary
 from storage.models import Health
 
 MODAL_GOALS = 15

@@ -23,7 +23,7 @@ from bot.blocks.kit import Block, context, divider, header, pack_lines, section
 from bot.blocks.limits import MESSAGE_BLOCKS, truncate
 from bot.blocks.message import Message
 from bot.blocks.text import escape, percent, plural, slack_date
-from bot.digest.model import Alignment, CsfSection, DigestContent, ExceptionGroup, Rhythm
+from bot.domain.digest import Alignment, CsfSection, DigestContent, ExceptionGroup, Rhythm
 from storage.repositories.digest_details import GoalLabel, PersonLabel
 
 MAX_PAGES = 6

@@ -17,7 +17,7 @@ from bot.blocks.text import (
     progress_bar,
     slack_date,
 )
-from bot.digest.model import (
+from bot.domain.digest import (
     CsfStatus,
     ExceptionItem,
     ExceptionKind,

@@ -17,7 +17,7 @@ from bot.blocks.text import (
     quantity,
     slack_date,
 )
-from bot.services.goal_types import GoalDetails
+from bot.domain.goals import GoalDetails
 from storage.models import Goal, GoalUpdate, UpdateSource
 
 CHILDREN_SHOWN = 15

@@ -20,7 +20,7 @@ from bot.blocks.text import (
     plural,
     quantity,
 )
-from bot.services.goal_types import ClosedGoal, CreatedGoal, GoalSummary, RecordedUpdate
+from bot.domain.goals import ClosedGoal, CreatedGoal, GoalSummary, RecordedUpdate
 from storage.models import Csf
 
 __all__ = [

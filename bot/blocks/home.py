@@ -22,7 +22,7 @@ from bot.blocks.kit import (
 from bot.blocks.limits import VIEW_BLOCKS, fit
 from bot.blocks.lines import compact_line, goal_section_text
 from bot.blocks.text import escape, exceptions_first, plural
-from bot.services.goal_types import GoalSummary
+from bot.domain.goals import GoalSummary
 
 MY_GOALS_SHOWN = 30
 UNIT_GOALS_SHOWN = 10

@@ -1,8 +1,9 @@
 """Slack's Block Kit limits, the helpers that keep builders inside them, and checks for tests.
 
-``slack_sdk``'s models check most per-element limits in ``to_dict()``; the checks here add
-what they do not: blocks per message or view, unique block ids, unique action ids within a
-block, input initial values within ``max_length``, initial options among the options.
+``slack_sdk``'s models check most per-element limits in ``to_dict()`` (asked through
+``bot.delivery.blockkit``); the checks here add what they do not: blocks per message or view,
+unique block ids, unique action ids within a block, input initial values within
+``max_length``, initial options among the options.
 """
 
 from __future__ import annotations
@@ -11,9 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from slack_sdk.errors import SlackObjectFormationError
-from slack_sdk.models.blocks import Block
-from slack_sdk.models.views import View
+from bot.delivery.blockkit import RejectedByModels, UnknownBlockType, validate_block, validate_view
 
 MESSAGE_BLOCKS = 50
 VIEW_BLOCKS = 100
@@ -37,7 +36,6 @@ INPUT_MAX_LENGTH = 3000
 ELLIPSIS = "…"
 
 Block_ = dict[str, Any]
-_MODEL_ERRORS = (SlackObjectFormationError, TypeError, KeyError, ValueError, AttributeError)
 
 
 class BlockKitLimitError(ValueError):
@@ -87,9 +85,9 @@ def check_view(view: Mapping[str, Any]) -> None:
     if view.get("type") == "modal" and has_input and not view.get("submit"):
         problems.append("a modal with inputs needs a submit button")
     try:
-        View(**view).validate_json()
-    except _MODEL_ERRORS as exc:
-        problems.append(f"view: {exc or type(exc).__name__}")
+        validate_view(view)
+    except RejectedByModels as exc:
+        problems.append(f"view: {exc}")
     _raise(problems)
 
 
@@ -109,13 +107,12 @@ def _blocks_problems(blocks: Sequence[Block_], limit: int) -> list[str]:
 
 def _block_problems(block: Block_) -> Iterator[str]:
     try:
-        parsed = Block.parse(block)
-        if parsed is None:
-            yield f"unknown block type {block.get('type')!r}"
-            return
-        parsed.to_dict()
-    except _MODEL_ERRORS as exc:
-        yield str(exc) or type(exc).__name__
+        validate_block(block)
+    except UnknownBlockType as exc:
+        yield str(exc)
+        return
+    except RejectedByModels as exc:
+        yield str(exc)
     elements = _elements(block)
     action_ids = Counter(e["action_id"] for e in elements if "action_id" in e)
     yield from (f"action_id {aid!r} used {n} times" for aid, n in action_ids.items() if n > 1)

@@ -14,7 +14,7 @@ from bot.blocks.text import (
     slack_date,
     summary_health,
 )
-from bot.services.goal_types import GoalSummary
+from bot.domain.goals import GoalSummary
 
 TITLE_IN_SECTION = 200
 TITLE_IN_LINE = 90

@@ -22,8 +22,8 @@ from bot.blocks.inputs import (
 from bot.blocks.kit import Block, context, input_block, plain
 from bot.blocks.limits import PRIVATE_METADATA, SELECT_OPTIONS
 from bot.blocks.parsing import goal_number, number, parsed, shown
+from bot.domain.goals import GoalDraft
 from bot.domain.periods import parse_period
-from bot.services.goal_types import GoalDraft
 from storage.models import Direction
 
 TITLE_MAX = 200

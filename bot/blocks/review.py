@@ -1,7 +1,7 @@
 """The review thread's opening message: a unit's scorecard, its diagnosis and the Rate button.
 
-The scorecard is a snapshot (``bot.reviews.scorecard``); the ratings line is the only part that
-changes, when the message is updated after each rating. Goals are listed open ones first,
+The scorecard is a snapshot (``bot.domain.review.Scorecard``); the ratings line is the only part
+that changes, when the message is updated after each rating. Goals are listed open ones first,
 exceptions first, at most ``GOAL_LINES``; the rest are counted.
 """
 
@@ -23,8 +23,7 @@ from bot.blocks.kit import (
 from bot.blocks.limits import MESSAGE_BLOCKS, truncate
 from bot.blocks.message import Message
 from bot.blocks.text import escape, mention, percent, plural, progress_bar
-from bot.reviews.scorecard import CsfOutcome, GoalCounts, GoalLine, Rhythm, Scorecard
-from bot.reviews.views import RatingSummary
+from bot.domain.review import CsfOutcome, GoalCounts, GoalLine, RatingSummary, Rhythm, Scorecard
 
 GOAL_LINES = 30
 TITLE_IN_LINE = 80

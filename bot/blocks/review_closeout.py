@@ -13,7 +13,7 @@ from bot.blocks.limits import MESSAGE_BLOCKS, truncate
 from bot.blocks.message import Message
 from bot.blocks.review import progress_text
 from bot.blocks.text import escape, plural
-from bot.reviews.views import CloseoutGoal, CloseoutView
+from bot.domain.review import CloseoutGoal, CloseoutView
 from storage.models import GoalStatus
 
 OPEN_SHOWN = 20  # two blocks each: a section and its buttons

@@ -13,7 +13,7 @@ from bot.blocks.inputs import Values, text_input, text_value
 from bot.blocks.kit import context, input_block, plain
 from bot.blocks.limits import MODAL_TITLE, truncate
 from bot.blocks.parsing import shown
-from bot.reviews.views import RatingEntry
+from bot.domain.review import RatingEntry
 
 ANSWER_MAX = 3000
 RATING_MAX = 2

@@ -8,8 +8,7 @@ from bot.blocks.kit import context, pack_lines, section
 from bot.blocks.limits import MESSAGE_BLOCKS, truncate
 from bot.blocks.message import Message
 from bot.blocks.text import escape, escape_keep_refs, plural
-from bot.reviews.opening import OpenedReviews
-from bot.reviews.views import ReviewState
+from bot.domain.review import OpenedReviews, ReviewState
 from storage.models import DeliveryStatus
 from storage.repositories.review_posting import NO_CHANNEL
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from typing import Any
@@ -23,6 +22,7 @@ from bot.blocks.inputs import (
 from bot.blocks.kit import Block, input_block, plain
 from bot.blocks.limits import INPUT_MAX_LENGTH
 from bot.blocks.parsing import shown
+from bot.domain.workspace import WorkspaceSettings
 from storage.models import Cadence, Workspace
 
 MONTHS = (
@@ -49,21 +49,6 @@ ESCALATION = (("on", "On: tell the lead after repeated missed check-ins"), ("off
 TIMEZONE_MAX = 64
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-
-
-@dataclass(frozen=True)
-class SettingsInput:
-    """The settings as submitted, checked; the service saves them."""
-
-    timezone: str
-    fiscal_year_start_month: int
-    cadence: Cadence
-    checkin_weekday: int
-    checkin_time: str
-    digest_weekday: int
-    digest_time: str
-    holidays: tuple[str, ...]
-    escalation_enabled: bool
 
 
 def settings_modal(ws: Workspace) -> dict[str, Any]:
@@ -127,7 +112,7 @@ def holidays_text(holidays: list[str]) -> str:
     return "\n".join(lines)
 
 
-def parse_settings(values: Values) -> tuple[SettingsInput | None, dict[str, str]]:
+def parse_settings(values: Values) -> tuple[WorkspaceSettings | None, dict[str, str]]:
     """A submitted settings form, or errors by block id."""
     errors: dict[str, str] = {}
     timezone = _timezone(values, errors)
@@ -140,7 +125,7 @@ def parse_settings(values: Values) -> tuple[SettingsInput | None, dict[str, str]
     holidays = _holidays(values, errors)
     if errors or fy_start is None or cadence is None or checkin_day is None or digest_day is None:
         return None, errors
-    return SettingsInput(
+    return WorkspaceSettings(
         timezone=timezone,
         fiscal_year_start_month=fy_start,
         cadence=cadence,

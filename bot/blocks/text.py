@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
-from bot.services.goal_types import GoalSummary
+from bot.domain.goals import GoalSummary
 from storage.models import Health
 
 BAR_WIDTH = 10

@@ -9,7 +9,7 @@ from bot.blocks.kit import Block, actions, and_more, button, context, pack_lines
 from bot.blocks.limits import ACTIONS_ELEMENTS, BUTTON_VALUE, MESSAGE_BLOCKS, truncate
 from bot.blocks.message import Message
 from bot.blocks.text import escape, escape_keep_refs
-from bot.services.goal_types import GoalSummary
+from bot.domain.goals import GoalSummary
 
 PICK_BUTTONS = 100  # four actions blocks of 25
 PICK_SEPARATOR = "|"

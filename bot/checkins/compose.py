@@ -16,7 +16,8 @@ from sqlalchemy import Engine
 
 from bot.blocks.checkin import checkin_message, escalation_message
 from bot.blocks.message import Message
-from bot.delivery.types import METADATA_EVENT_TYPE, OutgoingMessage
+from bot.delivery.tags import dm_tag
+from bot.delivery.types import OutgoingMessage
 from bot.services.goals import GoalService
 from storage.db import unit_of_work
 from storage.models import DeliveryKind, DeliveryStatus
@@ -44,7 +45,7 @@ class CheckinComposer:
     def _checkin(
         self, delivery: ClaimedDelivery, answer_id: int, *, reminder: bool
     ) -> OutgoingMessage | None:
-        goals = self._goals.list_for(delivery.team_id, owner_id=delivery.person_id)
+        goals = self._goals.list_for(team_id=delivery.team_id, owner_id=delivery.person_id)
         if not goals:
             return None
         message = checkin_message(
@@ -90,9 +91,4 @@ class CheckinComposer:
 
 def _outgoing(delivery: ClaimedDelivery, channel: str, message: Message) -> OutgoingMessage:
     """The message as posted to `channel`, tagged with the delivery's id."""
-    return OutgoingMessage(
-        channel=channel,
-        text=message.text,
-        blocks=message.blocks,
-        metadata={"event_type": METADATA_EVENT_TYPE, "event_payload": {"delivery_id": delivery.id}},
-    )
+    return OutgoingMessage(channel, message.text, message.blocks).tagged(dm_tag(delivery.id))

@@ -7,7 +7,7 @@ from collections.abc import Collection, Mapping
 import numpy as np
 
 from bot.digest.measure import Measures
-from bot.digest.model import Alignment, GoalLine, Rhythm
+from bot.domain.digest import Alignment, GoalLine, Rhythm
 from storage.repositories.digest_columns import (
     CREATED_BEFORE_PREVIOUS,
     CREATED_BEFORE_WEEK,

@@ -14,8 +14,8 @@ import numpy as np
 
 from bot.digest.alignment import alignment, owners_of, participation, rhythm
 from bot.digest.measure import Measures, measure_goals
-from bot.digest.model import Alignment, DigestContent
 from bot.digest.sections import csf_section, exceptions, headline, movers, scope_units
+from bot.domain.digest import Alignment, DigestContent
 from storage.models import Cadence
 from storage.repositories.digest_columns import BLOCKER, GoalColumns
 from storage.repositories.digest_data import DigestWindow

@@ -15,8 +15,8 @@ from functools import cache
 
 import numpy as np
 
-from bot.digest.model import GoalLine, Standing
 from bot.digest.tree import depth_order, depths, parent_positions, rollup
+from bot.domain.digest import GoalLine, Standing
 from bot.domain.periods import parse_period
 from bot.services.progress import AT_RISK_MARGIN, ON_TRACK_MARGIN, expected_progress
 from storage.repositories.digest_columns import (

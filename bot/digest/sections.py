@@ -12,7 +12,7 @@ from collections.abc import Collection, Sequence
 import numpy as np
 
 from bot.digest.measure import STANDINGS, Measures, progress_of
-from bot.digest.model import (
+from bot.domain.digest import (
     CsfSection,
     CsfStatus,
     ExceptionGroup,

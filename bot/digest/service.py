@@ -22,9 +22,9 @@ from bot.blocks.digest import DigestMessages, digest_messages
 from bot.digest.chart import Chart, build_chart
 from bot.digest.content import BLOCKER_DAYS, DigestInputs, blocked_ids, build_content
 from bot.digest.measure import period_bounds
-from bot.digest.model import DigestContent, ExceptionKind
 from bot.digest.sections import scope_units
 from bot.domain.clock import Clock
+from bot.domain.digest import DigestContent, ExceptionKind
 from bot.domain.errors import NotFound
 from bot.domain.periods import quarter_of
 from bot.services.context import require_unit, workspace_or_default
@@ -55,7 +55,7 @@ class DigestService:
         self._engine = engine
         self._clock = clock
 
-    def preview(self, team_id: str, unit_key: str | None) -> DigestMessages:
+    def preview(self, *, team_id: str, unit_key: str | None) -> DigestMessages:
         """The digest of the company, or of a unit's subtree, as it stands now."""
         with unit_of_work(self._engine) as session:
             unit_id = require_unit(session, team_id, unit_key).id if unit_key else None

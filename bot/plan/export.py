@@ -4,7 +4,7 @@ CSV has the import columns first, so a table whose goals all have keys imports b
 unchanged, then read-only columns: the goal number and its latest update. JSON holds every
 column of the workspace, units, people, CSFs, goals, updates, reviews and review responses,
 rows ordered by id, then ``review_summaries``: one readable record per review with its ratings
-(``bot.reviews.export``). Timestamps are ISO-8601 UTC (``2027-01-04T09:00:00Z``).
+(``bot.plan.review_summaries``). Timestamps are ISO-8601 UTC (``2027-01-04T09:00:00Z``).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from sqlmodel import Session, SQLModel
 from bot.domain.errors import NotFound
 from bot.plan.parse_csv import COLUMNS
 from bot.plan.people import is_unlinked
+from bot.plan.review_summaries import review_summaries
 from bot.plan.write import RENAMES
-from bot.reviews.export import review_summaries
 from storage.models import Csf, Goal, GoalUpdate, Person, Review, ReviewResponse, Unit, Workspace
 from storage.repositories.plan import Row, latest_updates, list_rows
 

@@ -14,13 +14,13 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.domain.errors import InvalidInput, NotFound, PermissionDenied
+from bot.domain.goals import goal_label
 from bot.domain.periods import parse_period
+from bot.domain.review import CloseoutGoal, CloseoutView
 from bot.reviews.policy import review_periods
-from bot.reviews.views import CloseoutGoal, CloseoutView
 from bot.services.carry import carry_over
 from bot.services.context import (
     audit,
-    goal_label,
     load_actor,
     load_authority,
     require_goal,

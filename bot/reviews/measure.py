@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain.periods import Period
+from bot.domain.review import CsfOutcome, GoalCounts, GoalLine, Rhythm, Scorecard
 from bot.reviews.policy import PROGRESS_MARGIN, diagnose, review_periods
-from bot.reviews.scorecard import CsfOutcome, GoalCounts, GoalLine, Rhythm, Scorecard
 from bot.services.goal_views import measure
 from bot.services.progress import RollupNode, computed_health, rollup
 from storage.models import Csf, GoalStatus, GoalUpdate, Workspace

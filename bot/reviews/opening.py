@@ -13,33 +13,21 @@ channel subscribed to the company's digest. A unit with none of them gets a fail
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session
 
 from bot.domain.periods import Period
+from bot.domain.review import OpenedReviews, Scorecard
 from bot.reviews.data import load_quarter
 from bot.reviews.measure import QuarterScorecards
 from bot.reviews.policy import review_periods
-from bot.reviews.scorecard import Scorecard
 from storage.models import DigestSubscription, Unit
 from storage.repositories import review_posting
 from storage.repositories.digests import list_subscriptions
 from storage.repositories.review_posting import NewReview
 from storage.repositories.reviews import reviewed_units, units_with_goals
 from storage.repositories.units import list_units
-
-
-@dataclass(frozen=True)
-class OpenedReviews:
-    """What a request to open reviews did: units with a new review, re-armed, without goals."""
-
-    quarter: Period
-    units: tuple[int, ...] = ()  # the units in scope that have goals to review
-    created: tuple[int, ...] = ()
-    rearmed: int = 0
-    without_goals: tuple[str, ...] = ()  # names of units asked for that have nothing to review
 
 
 def review_channel(

@@ -21,11 +21,10 @@
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.domain.periods import Period, quarter_of
+from bot.domain.review import Diagnosis, DiagnosisKind
 from bot.rhythm import CheckinRule, build_rule, local_date, local_to_utc, parse_local_time
 from bot.services.progress import ON_TRACK_MARGIN
 from storage.models import Workspace
@@ -38,23 +37,6 @@ PROGRESS_MARGIN = ON_TRACK_MARGIN
 
 CATCH_UP = timedelta(days=7)
 """How late an automatic review may still open after downtime."""
-
-
-class DiagnosisKind(enum.StrEnum):
-    """What the review concludes about a unit's quarter."""
-
-    ON_COURSE = "on_course"
-    STRATEGY = "strategy"
-    EXECUTION = "execution"
-    UNCLEAR = "unclear"
-
-
-@dataclass(frozen=True)
-class Diagnosis:
-    """The conclusion and the sentence that explains it."""
-
-    kind: DiagnosisKind
-    text: str
 
 
 def diagnose(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from statistics import fmean
 
-from bot.reviews.views import RatingEntry, RatingSummary
+from bot.domain.review import RatingEntry, RatingSummary
 from storage.models import ReviewResponse
 from storage.repositories.reviews import RATING_PREFIX, REPLY_PREFIX
 

@@ -15,19 +15,26 @@ from sqlmodel import Session
 
 from bot.blocks.review import review_message
 from bot.blocks.review_closeout import closeout_message
-from bot.delivery.types import OutgoingMessage
+from bot.delivery.engine import DeliveryPolicy
+from bot.delivery.types import OutgoingMessage, Poster
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.periods import Period, PeriodError, parse_period
+from bot.domain.review import (
+    CloseoutView,
+    OpenedReviews,
+    RatingEntry,
+    RatingForm,
+    ReviewState,
+    Scorecard,
+    ThreadMessage,
+)
 from bot.reviews import closeout as closing
-from bot.reviews.opening import OpenedReviews, open_reviews
+from bot.reviews.opening import open_reviews
 from bot.reviews.permissions import require_run_review
 from bot.reviews.policy import due_quarters, review_periods
-from bot.reviews.posting import PostPolicy, PostReport, post_due, review_of_closeout
+from bot.reviews.posting import REVIEW_POLICY, PostReport, post_due, review_of_closeout
 from bot.reviews.ratings import rating_of, summarize
-from bot.reviews.scorecard import Scorecard
-from bot.reviews.slack import ReviewPoster
-from bot.reviews.views import CloseoutView, RatingEntry, RatingForm, ReviewState, ThreadMessage
 from bot.services.context import (
     audit,
     current_quarter,
@@ -61,19 +68,19 @@ class TickReport:
 class ReviewService:
     """Quarterly reviews of a workspace's units (see ``bot.reviews``)."""
 
-    def __init__(self, engine: Engine, clock: Clock, policy: PostPolicy | None = None) -> None:
+    def __init__(self, engine: Engine, clock: Clock, policy: DeliveryPolicy | None = None) -> None:
         self._engine = engine
         self._clock = clock
-        self._policy = policy or PostPolicy()
+        self._policy = policy or REVIEW_POLICY
 
     def start(
-        self, actor_slack_id: str, team_id: str, unit_key: str | None, period: str | None
+        self, *, team_id: str, actor_id: str, unit_key: str | None, period: str | None
     ) -> OpenedReviews:
         """Open (once) the reviews of a unit and the units below it, or of every unit."""
         with unit_of_work(self._engine) as session:
             now = self._clock.now()
             unit = require_unit(session, team_id, unit_key) if unit_key else None
-            actor = load_actor(session, team_id, actor_slack_id)
+            actor = load_actor(session, team_id, actor_id)
             authority = load_authority(session, team_id, unit.id) if unit else None
             require_run_review(actor, authority, "start the review")
             scope = (
@@ -92,11 +99,11 @@ class ReviewService:
                 rearm=True,
             )
 
-    def post_due(self, slack: ReviewPoster, team_id: str | None = None) -> PostReport:
+    def post_due(self, slack: Poster, team_id: str | None = None) -> PostReport:
         """Post every review waiting for its thread (of one workspace, or all)."""
         return post_due(self._engine, self._clock, slack, team_id=team_id, policy=self._policy)
 
-    def tick(self, slack: ReviewPoster) -> TickReport:
+    def tick(self, slack: Poster) -> TickReport:
         """Open the reviews due now in every workspace (module rules), then post them."""
         opened = 0
         with unit_of_work(self._engine) as session:
@@ -117,7 +124,7 @@ class ReviewService:
                 return 0
             return sum(len(open_reviews(session, team_id, q, now).created) for q in quarters)
 
-    def states(self, team_id: str, opened: OpenedReviews) -> list[ReviewState]:
+    def states(self, *, team_id: str, opened: OpenedReviews) -> list[ReviewState]:
         """Where the reviews of the units a request opened stand now, by unit name."""
         with unit_of_work(self._engine) as session:
             rows = repo.reviews_with_units(
@@ -137,7 +144,7 @@ class ReviewService:
         ]
 
     def set_channel(
-        self, actor_slack_id: str, team_id: str, unit_key: str | None, channel_id: str
+        self, *, team_id: str, actor_id: str, unit_key: str | None, channel_id: str
     ) -> str:
         """Make a channel the review channel of a unit (default: the company); its name."""
         with unit_of_work(self._engine) as session:
@@ -148,20 +155,20 @@ class ReviewService:
             )
             if unit is None:
                 raise NotFound("There is no unit yet: import a plan with `goalbot import`.")
-            actor = load_actor(session, team_id, actor_slack_id)
+            actor = load_actor(session, team_id, actor_id)
             authority = load_authority(session, team_id, unit.id)
             require_run_review(actor, authority, "choose the review channel")
             before = {"review_channel": unit.review_channel}
             unit.review_channel = channel_id
             after = {"review_channel": channel_id}
-            audit(session, actor_slack_id, unit, "review_channel", before, after, self._clock.now())
+            audit(session, actor_id, unit, "review_channel", before, after, self._clock.now())
             return unit.name
 
-    def rating_form(self, actor_slack_id: str, team_id: str, review_id: int) -> RatingForm:
+    def rating_form(self, *, team_id: str, actor_id: str, review_id: int) -> RatingForm:
         """The rating modal of a review for one person, with their earlier answers."""
         with unit_of_work(self._engine) as session:
             review = closing.require_review(session, team_id, review_id)
-            person = require_person(session, team_id, actor_slack_id)
+            person = require_person(session, team_id, actor_id)
             previous = repo.get_response(
                 session=session,
                 team_id=team_id,
@@ -173,12 +180,12 @@ class ReviewService:
             )
 
     def rate(
-        self, actor_slack_id: str, team_id: str, review_id: int, entry: RatingEntry
+        self, *, team_id: str, actor_id: str, review_id: int, entry: RatingEntry
     ) -> ThreadMessage | None:
         """Record (or replace) a person's rating; the thread's parent as it should now read."""
         with unit_of_work(self._engine) as session:
             review = closing.require_review(session, team_id, review_id)
-            person = require_person(session, team_id, actor_slack_id)
+            person = require_person(session, team_id, actor_id)
             repo.save_response(
                 session=session,
                 review=review,
@@ -195,7 +202,7 @@ class ReviewService:
             return _thread_message(session, review)
 
     def record_reply(
-        self, team_id: str, channel_id: str, thread_ts: str, user_id: str, text: str, ts: str
+        self, *, team_id: str, actor_id: str, channel_id: str, thread_ts: str, text: str, ts: str
     ) -> ThreadMessage | None:
         """Keep a reply in a review's thread with the review; the thread's parent as it should
         now read (its count of replies), or None when this is no new reply in a review thread."""
@@ -205,7 +212,9 @@ class ReviewService:
             )
             if review is None:
                 return None
-            person = get_person_by_slack_id(session=session, team_id=team_id, slack_user_id=user_id)
+            person = get_person_by_slack_id(
+                session=session, team_id=team_id, slack_user_id=actor_id
+            )
             kept = repo.add_reply(
                 session=session,
                 review=review,
@@ -216,7 +225,13 @@ class ReviewService:
             return _thread_message(session, review) if kept else None
 
     def close_out(
-        self, actor_slack_id: str, team_id: str, review_id: int, number: int, outcome: GoalStatus
+        self,
+        *,
+        team_id: str,
+        actor_id: str,
+        review_id: int,
+        goal_number: int,
+        outcome: GoalStatus,
     ) -> CloseoutView | None:
         """Close a goal from the close-out DM; the owner's DM as it should now read."""
         if outcome not in closing.OUTCOMES:
@@ -225,7 +240,7 @@ class ReviewService:
             now = self._clock.now()
             review = closing.require_review(session, team_id, review_id)
             goal = closing.close_goal_from_review(
-                session, actor_slack_id, review, number, outcome, now
+                session, actor_id, review, goal_number, outcome, now
             )
             session.flush()
             return closing.closeout_view(session, review, goal.owner_id, now)

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from sqlmodel import Session
 
 from bot.domain.errors import NotFound
+from bot.domain.goals import goal_label
 from bot.domain.periods import Period, quarter_of
 from bot.services.permissions import SYSTEM_ACTORS, Actor, Authority, UnitLead
 from storage.models import Csf, Goal, Person, Role, Unit, Workspace
@@ -17,13 +18,7 @@ from storage.repositories.people import get_person_by_slack_id, names_with_roles
 from storage.repositories.units import get_unit_by_key, unit_ancestors
 from storage.repositories.workspaces import get_workspace
 
-GOAL_PREFIX = "G-"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def goal_label(number: int) -> str:
-    """How people see a goal's number: ``G-12``."""
-    return f"{GOAL_PREFIX}{number}"
 
 
 def load_actor(session: Session, team_id: str, actor: str) -> Actor:

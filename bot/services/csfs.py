@@ -11,14 +11,8 @@ from sqlmodel import Session
 
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput, NotFound
-from bot.services.context import (
-    audit,
-    goal_label,
-    load_actor,
-    load_authority,
-    require_unit,
-    saved_id,
-)
+from bot.domain.goals import goal_label
+from bot.services.context import audit, load_actor, load_authority, require_unit, saved_id
 from bot.services.goal_checks import check_period
 from bot.services.permissions import require_manage_csfs
 from storage.db import unit_of_work
@@ -46,7 +40,7 @@ class CsfService:
         self._engine = engine
         self._clock = clock
 
-    def list_for(self, team_id: str, unit_key: str, period: str) -> list[Csf]:
+    def list_for(self, *, team_id: str, unit_key: str, period: str) -> list[Csf]:
         """A unit's CSFs for a period, by rank."""
         with unit_of_work(self._engine) as session:
             unit = require_unit(session, team_id, unit_key)
@@ -54,8 +48,9 @@ class CsfService:
 
     def add(
         self,
-        actor_slack_id: str,
+        *,
         team_id: str,
+        actor_id: str,
         unit_key: str,
         period: str,
         title: str,
@@ -64,35 +59,33 @@ class CsfService:
         """Add a CSF at the next rank; a fourth (or later) one comes with a focus warning."""
         with unit_of_work(self._engine) as session:
             now = self._clock.now()
-            unit = self._authorized_unit(session, actor_slack_id, team_id, unit_key)
+            unit = self._authorized_unit(session, team_id, actor_id, unit_key)
             existing = _csfs(session, unit, period)
             csf = _new_csf(unit, str(check_period(period)), title, kpi, existing, now)
             add_csf(session=session, csf=csf)
-            audit(session, actor_slack_id, csf, "create", {}, snapshot(csf, CSF_FIELDS), now)
+            audit(session, actor_id, csf, "create", {}, snapshot(csf, CSF_FIELDS), now)
             return AddedCsf(csf=csf, warning=_focus_warning(unit, csf.period, len(existing) + 1))
 
-    def remove(
-        self, actor_slack_id: str, team_id: str, unit_key: str, period: str, rank: int
-    ) -> Csf:
+    def remove(self, *, team_id: str, actor_id: str, unit_key: str, period: str, rank: int) -> Csf:
         """Remove the CSF at a rank; its goals are unlinked and the ranks below move up."""
         with unit_of_work(self._engine) as session:
             now = self._clock.now()
-            unit = self._authorized_unit(session, actor_slack_id, team_id, unit_key)
+            unit = self._authorized_unit(session, team_id, actor_id, unit_key)
             existing = _csfs(session, unit, period)
             csf = _at_rank(unit, period, rank, existing)
             before = {**snapshot(csf, CSF_FIELDS), "goals": _unlink_goals(session, csf, now)}
             delete_csf(session=session, csf=csf)
             for new_rank, other in enumerate((c for c in existing if c is not csf), start=1):
                 other.rank = new_rank
-            audit(session, actor_slack_id, csf, "remove", before, {}, now)
+            audit(session, actor_id, csf, "remove", before, {}, now)
             return csf
 
     def _authorized_unit(
-        self, session: Session, actor_slack_id: str, team_id: str, unit_key: str
+        self, session: Session, team_id: str, actor_id: str, unit_key: str
     ) -> Unit:
         unit = require_unit(session, team_id, unit_key)
         authority = load_authority(session, team_id, unit.id)
-        require_manage_csfs(load_actor(session, team_id, actor_slack_id), authority)
+        require_manage_csfs(load_actor(session, team_id, actor_id), authority)
         return unit
 
 

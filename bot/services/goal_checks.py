@@ -8,8 +8,8 @@ from sqlmodel import Session
 
 from bot.domain.cascade import alignment_problem, creates_cycle
 from bot.domain.errors import InvalidInput
+from bot.domain.goals import goal_label
 from bot.domain.periods import Period, PeriodError, parse_period
-from bot.services.context import goal_label
 from storage.models import Direction, Goal, Person
 from storage.repositories.csfs import get_csf
 from storage.repositories.goals import goal_ancestors

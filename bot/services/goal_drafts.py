@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.domain.errors import InvalidInput
+from bot.domain.goals import GoalDraft, goal_label
 from bot.domain.periods import quarter_of
-from bot.services.context import fiscal_start_month, goal_label, saved_id
+from bot.services.context import fiscal_start_month, saved_id
 from bot.services.goal_checks import check_owner, check_period
-from bot.services.goal_types import GoalDraft
 from storage.models import CLOSED_STATUSES, Goal, Person, Unit
 from storage.repositories.goals import get_goal_by_key, get_goal_by_number
 from storage.repositories.people import get_person_by_slack_id

@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.domain.errors import NotFound
+from bot.domain.goals import OPEN_STATUSES, GoalDetails, GoalSummary, goal_label
 from bot.domain.periods import Period
 from bot.services.context import (
-    goal_label,
     require_goal,
     require_person,
     require_unit,
@@ -18,7 +18,6 @@ from bot.services.context import (
     workspace_or_default,
 )
 from bot.services.goal_checks import check_period
-from bot.services.goal_types import OPEN_STATUSES, GoalDetails, GoalSummary
 from bot.services.goal_views import measure, summarize, tree_order, with_rollups
 from bot.services.progress import RollupNode, rollup
 from storage.models import Goal, GoalStatus, Person, Unit
@@ -118,7 +117,7 @@ def _owner_and_unit(session: Session, goal: Goal) -> tuple[Person, Unit]:
 
 def _rolled_up(goal_id: int, own: float | None, children: Sequence[GoalSummary]) -> float | None:
     nodes = [RollupNode(id=goal_id, parent_id=None, progress=own)]
-    nodes += [RollupNode(kid.goal_id, goal_id, kid.progress, kid.weight) for kid in children]
+    nodes += [RollupNode(kid.id, goal_id, kid.progress, kid.weight) for kid in children]
     return rollup(nodes)[goal_id]
 
 

@@ -10,15 +10,8 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.domain.errors import InvalidInput
-from bot.services.context import (
-    audit,
-    goal_label,
-    load_actor,
-    load_authority,
-    require_goal,
-    saved_id,
-)
-from bot.services.goal_types import RecordedUpdate
+from bot.domain.goals import RecordedUpdate, goal_label
+from bot.services.context import audit, load_actor, load_authority, require_goal, saved_id
 from bot.services.permissions import Actor, require_update_progress
 from bot.services.progress import progress
 from storage.models import CLOSED_STATUSES, Goal, GoalUpdate, Health, UpdateSource

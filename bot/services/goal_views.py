@@ -9,11 +9,10 @@ from typing import Protocol
 
 from sqlmodel import Session
 
+from bot.domain.goals import GoalSummary, HealthCheck
 from bot.domain.periods import parse_period
 from bot.services.context import workspace_or_default
-from bot.services.goal_types import GoalSummary
 from bot.services.progress import (
-    HealthCheck,
     MetricLike,
     RollupNode,
     computed_health,
@@ -78,18 +77,16 @@ def summarize(
 def with_rollups(summaries: Sequence[GoalSummary]) -> list[GoalSummary]:
     """The summaries with ``rolled_up`` set over the goals among them."""
     nodes = [
-        RollupNode(
-            id=item.goal_id, parent_id=item.parent_id, progress=item.progress, weight=item.weight
-        )
+        RollupNode(id=item.id, parent_id=item.parent_id, progress=item.progress, weight=item.weight)
         for item in summaries
     ]
     rolled = rollup(nodes)
-    return [replace(item, rolled_up=rolled.get(item.goal_id)) for item in summaries]
+    return [replace(item, rolled_up=rolled.get(item.id)) for item in summaries]
 
 
 def tree_order(summaries: Sequence[GoalSummary]) -> list[tuple[int, GoalSummary]]:
     """(depth, summary) pairs, each goal followed by its children, by number at each level."""
-    by_id = {item.goal_id: item for item in summaries}
+    by_id = {item.id: item for item in summaries}
     children: dict[int | None, list[GoalSummary]] = {}
     for item in sorted(summaries, key=lambda summary: summary.number):
         parent = item.parent_id if item.parent_id in by_id else None
@@ -99,13 +96,13 @@ def tree_order(summaries: Sequence[GoalSummary]) -> list[tuple[int, GoalSummary]
     stack = [(0, item) for item in reversed(children.get(None, []))]
     while stack:
         depth, item = stack.pop()
-        if item.goal_id in seen:
+        if item.id in seen:
             continue
-        seen.add(item.goal_id)
+        seen.add(item.id)
         ordered.append((depth, item))
-        stack.extend((depth + 1, kid) for kid in reversed(children.get(item.goal_id, [])))
+        stack.extend((depth + 1, kid) for kid in reversed(children.get(item.id, [])))
     # Goals caught in a loop of parents have no top; show them rather than lose them.
-    ordered.extend((0, item) for item in by_id.values() if item.goal_id not in seen)
+    ordered.extend((0, item) for item in by_id.values() if item.id not in seen)
     return ordered
 
 
@@ -113,29 +110,7 @@ def _summary(
     row: GoalRow, update: GoalUpdate | None, at: datetime, workspace: Workspace
 ) -> GoalSummary:
     measured = measure(row, update, at, workspace)
-    return GoalSummary(
-        goal_id=row.id,
-        number=row.number,
-        title=row.title,
-        status=row.status,
-        period=row.period,
-        parent_id=row.parent_id,
-        unit_id=row.unit_id,
-        unit_name=row.unit_name,
-        owner_id=row.owner_id,
-        owner_name=row.owner_name,
-        owner_slack_id=row.owner_slack_id,
-        metric_unit=row.metric_unit,
-        weight=row.weight,
-        progress=measured.progress,
-        latest_value=update.value if update is not None else None,
-        reported_health=update.health if update is not None else None,
-        confidence=update.confidence if update is not None else None,
-        blocker=update.blocker if update is not None else False,
-        computed_health=measured.health.health,
-        stale=measured.health.stale,
-        last_update_at=update.created_at if update is not None else None,
-    )
+    return GoalSummary.of(row, progress=measured.progress, health=measured.health, latest=update)
 
 
 def _midnight(day: date) -> datetime:

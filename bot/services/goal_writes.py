@@ -8,11 +8,11 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.domain.errors import InvalidInput
+from bot.domain.goals import ClosedGoal, CreatedGoal, EditedGoal, GoalDraft, GoalEdit, goal_label
 from bot.services.carry import carry_over
 from bot.services.context import (
     audit,
     fiscal_start_month,
-    goal_label,
     load_actor,
     load_authority,
     require_goal,
@@ -20,7 +20,6 @@ from bot.services.context import (
 )
 from bot.services.goal_checks import check_alignment, check_goal, check_no_cycle, smart_coaching
 from bot.services.goal_drafts import attach_parent, draft_unit, new_goal, resolve_owner
-from bot.services.goal_types import ClosedGoal, CreatedGoal, EditedGoal, GoalDraft, GoalEdit
 from bot.services.permissions import Authority, require_write_goal
 from storage.models import CLOSED_STATUSES, Goal, GoalStatus
 from storage.repositories.audit import snapshot

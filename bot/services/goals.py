@@ -8,8 +8,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.domain.clock import Clock
-from bot.services import goal_reads, goal_writes
-from bot.services.goal_types import (
+from bot.domain.goals import (
     OPEN_STATUSES,
     ClosedGoal,
     CreatedGoal,
@@ -20,6 +19,7 @@ from bot.services.goal_types import (
     GoalSummary,
     RecordedUpdate,
 )
+from bot.services import goal_reads, goal_writes
 from bot.services.goal_updates import UpdateEntry, existing_update, record_update
 from storage.db import unit_of_work
 from storage.models import Goal, GoalStatus, Health, UpdateSource
@@ -35,57 +35,54 @@ class GoalService:
         self._engine = engine
         self._clock = clock
 
-    def create(self, actor_slack_id: str, team_id: str, draft: GoalDraft) -> CreatedGoal:
+    def create(self, *, team_id: str, actor_id: str, draft: GoalDraft) -> CreatedGoal:
         """Create a goal from a draft; the result carries SMART coaching for its author."""
         for _ in range(NUMBER_ATTEMPTS - 1):
             try:
-                return self._create_once(actor_slack_id, team_id, draft)
+                return self._create_once(team_id, actor_id, draft)
             except IntegrityError:
                 continue  # another goal took the number: try the next one
-        return self._create_once(actor_slack_id, team_id, draft)
+        return self._create_once(team_id, actor_id, draft)
 
-    def edit(
-        self, actor_slack_id: str, team_id: str, goal_number: int, edit: GoalEdit
-    ) -> EditedGoal:
+    def edit(self, *, team_id: str, actor_id: str, goal_number: int, edit: GoalEdit) -> EditedGoal:
         """Change a goal's wording, metric, due date, weight, CSF or visibility."""
         with unit_of_work(self._engine) as session:
             now = self._clock.now()
-            return goal_writes.edit_goal(session, actor_slack_id, team_id, goal_number, edit, now)
+            return goal_writes.edit_goal(session, actor_id, team_id, goal_number, edit, now)
 
     def align(
-        self, actor_slack_id: str, team_id: str, goal_number: int, parent_number: int | None
+        self, *, team_id: str, actor_id: str, goal_number: int, parent_number: int | None
     ) -> Goal:
         """Align a goal under a parent goal (None: detach it)."""
         with unit_of_work(self._engine) as session:
             now = self._clock.now()
             return goal_writes.align_goal(
-                session, actor_slack_id, team_id, goal_number, parent_number, now
+                session, actor_id, team_id, goal_number, parent_number, now
             )
 
     def set_owner(
-        self, actor_slack_id: str, team_id: str, goal_number: int, owner_slack_id: str
+        self, *, team_id: str, actor_id: str, goal_number: int, owner_slack_id: str
     ) -> Goal:
         """Hand a goal to another person."""
         with unit_of_work(self._engine) as session:
             now = self._clock.now()
             return goal_writes.set_goal_owner(
-                session, actor_slack_id, team_id, goal_number, owner_slack_id, now
+                session, actor_id, team_id, goal_number, owner_slack_id, now
             )
 
     def close(
-        self, actor_slack_id: str, team_id: str, goal_number: int, status: GoalStatus
+        self, *, team_id: str, actor_id: str, goal_number: int, status: GoalStatus
     ) -> ClosedGoal:
         """Close a goal as achieved, missed, dropped or carried over."""
         with unit_of_work(self._engine) as session:
             now = self._clock.now()
-            return goal_writes.close_goal(
-                session, actor_slack_id, team_id, goal_number, status, now
-            )
+            return goal_writes.close_goal(session, actor_id, team_id, goal_number, status, now)
 
     def record_update(
         self,
-        actor_slack_id: str,
+        *,
         team_id: str,
+        actor_id: str,
         goal_number: int,
         value: float | None = None,
         health: Health | None = None,
@@ -94,7 +91,6 @@ class GoalService:
         blocker: bool = False,
         source: UpdateSource = UpdateSource.COMMAND,
         dedup_key: str | None = None,
-        *,
         no_change: bool = False,
         delivery_id: int | None = None,
     ) -> RecordedUpdate:
@@ -102,16 +98,16 @@ class GoalService:
         entry = UpdateEntry(
             value, health, confidence, note, blocker, source, dedup_key, no_change, delivery_id
         )
-        return self.record(actor_slack_id, team_id, goal_number, entry)
+        return self.record(team_id=team_id, actor_id=actor_id, goal_number=goal_number, entry=entry)
 
     def record(
-        self, actor_slack_id: str, team_id: str, goal_number: int, entry: UpdateEntry
+        self, *, team_id: str, actor_id: str, goal_number: int, entry: UpdateEntry
     ) -> RecordedUpdate:
         """Record progress from an UpdateEntry (see ``record_update``)."""
         try:
             with unit_of_work(self._engine) as session:
                 now = self._clock.now()
-                return record_update(session, actor_slack_id, team_id, goal_number, entry, now)
+                return record_update(session, actor_id, team_id, goal_number, entry, now)
         except IntegrityError:
             # A concurrent delivery of the same update won the race: return its row.
             with unit_of_work(self._engine) as session:
@@ -120,20 +116,20 @@ class GoalService:
                 raise
             return repeat
 
-    def _create_once(self, actor_slack_id: str, team_id: str, draft: GoalDraft) -> CreatedGoal:
+    def _create_once(self, team_id: str, actor_id: str, draft: GoalDraft) -> CreatedGoal:
         with unit_of_work(self._engine) as session:
             now = self._clock.now()
-            return goal_writes.create_goal(session, actor_slack_id, team_id, draft, now)
+            return goal_writes.create_goal(session, actor_id, team_id, draft, now)
 
-    def get_details(self, team_id: str, goal_number: int) -> GoalDetails:
+    def get_details(self, *, team_id: str, goal_number: int) -> GoalDetails:
         """Everything about one goal: owner, unit, parents, children, updates, health."""
         with unit_of_work(self._engine) as session:
             return goal_reads.goal_details(session, team_id, goal_number, self._clock.now())
 
     def list_for(
         self,
-        team_id: str,
         *,
+        team_id: str,
         owner_id: int | None = None,
         owner_slack_id: str | None = None,
         unit_id: int | None = None,
@@ -154,7 +150,7 @@ class GoalService:
             )
 
     def tree(
-        self, team_id: str, unit_key: str | None = None, period: str | None = None
+        self, *, team_id: str, unit_key: str | None = None, period: str | None = None
     ) -> list[tuple[int, GoalSummary]]:
         """(depth, summary) pairs of open goals in tree order, with roll-ups."""
         with unit_of_work(self._engine) as session:

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import Engine
 
-from bot.services.goal_types import GoalSummary
+from bot.domain.goals import GoalSummary
 from bot.services.goals import GoalService
 from storage.db import unit_of_work
 from storage.repositories.deliveries import open_checkin
@@ -32,7 +32,7 @@ class HomeService:
         self._engine = engine
         self._goals = goals
 
-    def for_person(self, team_id: str, slack_user_id: str) -> HomeData:
+    def for_person(self, *, team_id: str, slack_user_id: str) -> HomeData:
         """The Home tab of a person (empty for someone goalbot does not know yet)."""
         with unit_of_work(self._engine) as session:
             person = get_person_by_slack_id(
@@ -43,8 +43,10 @@ class HomeService:
             delivery = open_checkin(session=session, team_id=team_id, person_id=person.id)
             led = units_led_by(session=session, team_id=team_id, person_id=person.id)
         return HomeData(
-            my_goals=self._goals.list_for(team_id, owner_id=person.id),
+            my_goals=self._goals.list_for(team_id=team_id, owner_id=person.id),
             open_checkin_id=delivery.id if delivery is not None else None,
-            led_units=[(unit.name, self._goals.list_for(team_id, unit_id=unit.id)) for unit in led],
+            led_units=[
+                (unit.name, self._goals.list_for(team_id=team_id, unit_id=unit.id)) for unit in led
+            ],
             away_until=person.away_until,
         )

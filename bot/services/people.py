@@ -68,30 +68,39 @@ class PeopleService:
         self._clock = clock
         self._defaults = dict(workspace_defaults or {})
 
-    def ensure_workspace(self, team_id: str) -> Workspace:
+    def ensure_workspace(self, *, team_id: str) -> Workspace:
         """The workspace of a Slack team, created with the configured defaults when new."""
         with unit_of_work(self._engine) as session:
             return self._ensure(session, team_id)
 
-    def find(self, team_id: str, slack_user_id: str) -> Person | None:
+    def find(self, *, team_id: str, slack_user_id: str) -> Person | None:
         """A person by Slack user id, or None."""
         with unit_of_work(self._engine) as session:
             return get_person_by_slack_id(
                 session=session, team_id=team_id, slack_user_id=slack_user_id
             )
 
-    def get(self, team_id: str, slack_user_id: str) -> Person:
+    def get(self, *, team_id: str, slack_user_id: str) -> Person:
         """A person by Slack user id, or NotFound saying what to do."""
         with unit_of_work(self._engine) as session:
             return require_person(session, team_id, slack_user_id)
 
-    def find_by_email(self, team_id: str, email: str) -> Person | None:
+    def find_by_email(self, *, team_id: str, email: str) -> Person | None:
         """A person by email address (case-insensitive), or None."""
         with unit_of_work(self._engine) as session:
             return find_person_by_email(session=session, team_id=team_id, email=email)
 
-    def sync(self, team_id: str, slack_user_id: str, fields: PersonFields) -> Person:
-        """Create or update a person from their Slack profile (the actor is ``system``)."""
+    def sync(
+        self,
+        *,
+        team_id: str,
+        slack_user_id: str,
+        name: str | None = None,
+        email: str | None = None,
+        tz: str | None = None,
+    ) -> Person:
+        """Create or update a person from their Slack profile (the actor is ``system``); a
+        field left at None stays as it is."""
         with unit_of_work(self._engine) as session:
             now = self._clock.now()
             self._ensure(session, team_id)
@@ -104,7 +113,7 @@ class PeopleService:
                 team_id=team_id,
                 slack_user_id=slack_user_id,
                 now=now,
-                fields=fields,
+                fields=PersonFields(name=name, email=email, tz=tz),
             )
             after = snapshot(person, PROFILE_FIELDS)
             if before != after:
@@ -112,25 +121,25 @@ class PeopleService:
                 audit(session, "system", person, action, before, after, now)
             return person
 
-    def pause(self, actor_slack_id: str, team_id: str, slack_user_id: str, until: date) -> Person:
+    def pause(self, *, team_id: str, actor_id: str, slack_user_id: str, until: date) -> Person:
         """Mark a person away until a date (inclusive): no check-ins while away."""
         if until <= self._clock.now().date():
             raise InvalidInput(
                 f"{until.isoformat()} is not in the future: pick the last day away, after today.",
                 field="until",
             )
-        return self._set_away(actor_slack_id, team_id, slack_user_id, until)
+        return self._set_away(team_id, actor_id, slack_user_id, until)
 
-    def resume(self, actor_slack_id: str, team_id: str, slack_user_id: str) -> Person:
+    def resume(self, *, team_id: str, actor_id: str, slack_user_id: str) -> Person:
         """End a person's away period now."""
-        return self._set_away(actor_slack_id, team_id, slack_user_id, None)
+        return self._set_away(team_id, actor_id, slack_user_id, None)
 
     def set_checkin_time(
         self,
-        actor_slack_id: str,
-        team_id: str,
-        slack_user_id: str,
         *,
+        team_id: str,
+        actor_id: str,
+        slack_user_id: str,
         weekday: int | None = None,
         at_time: str | None = None,
         reset: bool = False,
@@ -144,7 +153,7 @@ class PeopleService:
             _check_time(at_time)
         with unit_of_work(self._engine) as session:
             now = self._clock.now()
-            person = _managed_person(session, actor_slack_id, team_id, slack_user_id)
+            person = _managed_person(session, team_id, actor_id, slack_user_id)
             before = snapshot(person, RHYTHM_FIELDS)
             if reset:
                 person.checkin_weekday, person.checkin_time = None, None
@@ -153,7 +162,7 @@ class PeopleService:
             after = snapshot(person, RHYTHM_FIELDS)
             if before != after:
                 person.next_checkin_at, person.updated_at = None, now
-                audit(session, actor_slack_id, person, "rhythm", before, after, now)
+                audit(session, actor_id, person, "rhythm", before, after, now)
             workspace = self._ensure(session, team_id)
             return Rhythm(
                 weekday=_given(person.checkin_weekday, workspace.checkin_weekday),
@@ -162,31 +171,31 @@ class PeopleService:
                 personal=person.checkin_weekday is not None or person.checkin_time is not None,
             )
 
-    def set_role(self, actor_slack_id: str, team_id: str, slack_user_id: str, role: Role) -> Person:
+    def set_role(self, *, team_id: str, actor_id: str, slack_user_id: str, role: Role) -> Person:
         """Make a person a member, executive or admin (admins only; one admin always stays)."""
         with unit_of_work(self._engine) as session:
             now = self._clock.now()
             require_set_roles(
-                load_actor(session, team_id, actor_slack_id), load_authority(session, team_id, None)
+                load_actor(session, team_id, actor_id), load_authority(session, team_id, None)
             )
             person = require_person(session, team_id, slack_user_id)
             _keep_an_admin(session, person, role)
             before = snapshot(person, ["role"])
             person.role, person.updated_at = role, now
-            audit(session, actor_slack_id, person, "role", before, snapshot(person, ["role"]), now)
+            audit(session, actor_id, person, "role", before, snapshot(person, ["role"]), now)
             return person
 
     def _set_away(
-        self, actor_slack_id: str, team_id: str, slack_user_id: str, until: date | None
+        self, team_id: str, actor_id: str, slack_user_id: str, until: date | None
     ) -> Person:
         with unit_of_work(self._engine) as session:
             now = self._clock.now()
-            person = _managed_person(session, actor_slack_id, team_id, slack_user_id)
+            person = _managed_person(session, team_id, actor_id, slack_user_id)
             before = snapshot(person, ["away_until"])
             person.away_until, person.updated_at = until, now
             action = "pause" if until is not None else "resume"
             after = snapshot(person, ["away_until"])
-            audit(session, actor_slack_id, person, action, before, after, now)
+            audit(session, actor_id, person, action, before, after, now)
             return person
 
     def _ensure(self, session: Session, team_id: str) -> Workspace:
@@ -212,13 +221,11 @@ class PeopleService:
         return workspace
 
 
-def _managed_person(
-    session: Session, actor_slack_id: str, team_id: str, slack_user_id: str
-) -> Person:
+def _managed_person(session: Session, team_id: str, actor_id: str, slack_user_id: str) -> Person:
     """A person whose check-ins the actor may manage (themselves, their lead, an admin)."""
     person = require_person(session, team_id, slack_user_id)
     require_manage_person(
-        load_actor(session, team_id, actor_slack_id),
+        load_actor(session, team_id, actor_id),
         load_authority(session, team_id, person.unit_id),
         person_id=saved_id(person),
         person_name=person.name or f"<@{slack_user_id}>",

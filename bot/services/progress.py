@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
+from bot.domain.goals import HealthCheck
 from storage.models import Cadence, Direction, Health
 
 ON_TRACK_MARGIN = 0.10
@@ -49,21 +50,6 @@ class MetricLike(Protocol):
 
     @property
     def direction(self) -> Direction: ...
-
-
-@dataclass(frozen=True)
-class HealthCheck:
-    """Health computed from the numbers, and whether the goal has gone stale."""
-
-    health: Health | None
-    stale: bool
-
-    @property
-    def label(self) -> str:
-        """What to show: ``stale`` overrides the health; ``unknown`` when not measurable."""
-        if self.stale:
-            return "stale"
-        return self.health.value if self.health is not None else "unknown"
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.domain.errors import GoalbotError
+from bot.domain.goals import GoalSummary
 from bot.parsing.reply import TypedLine, parse_typed_reply
-from bot.services.goal_types import GoalSummary
 from bot.services.goal_updates import UpdateEntry
 from bot.services.goals import GoalService
 from storage.models import UpdateSource
@@ -29,11 +29,11 @@ class ReplyService:
     def __init__(self, goals: GoalService) -> None:
         self._goals = goals
 
-    def apply(self, team_id: str, slack_user_id: str, text: str, message_key: str) -> ReplyOutcome:
+    def apply(self, *, team_id: str, actor_id: str, text: str, message_key: str) -> ReplyOutcome:
         """Record each line of a DM; ``message_key`` makes a redelivered message a no-op."""
         reply = parse_typed_reply(text)
         outcome = ReplyOutcome(problems=list(reply.problems))
-        open_goals = self._goals.list_for(team_id, owner_slack_id=slack_user_id)
+        open_goals = self._goals.list_for(team_id=team_id, owner_slack_id=actor_id)
         for index, line in enumerate(reply.lines):
             key = f"msg:{message_key}:{index}"
             number = line.goal
@@ -42,7 +42,7 @@ class ReplyService:
             if number is None:
                 outcome.ambiguous.append((key, line))
                 continue
-            self._record(team_id, slack_user_id, number, line, key, outcome)
+            self._record(team_id, actor_id, number, line, key, outcome)
         if outcome.ambiguous:
             outcome.choices.extend(open_goals)
         if not open_goals and outcome.ambiguous:
@@ -51,17 +51,17 @@ class ReplyService:
         return outcome
 
     def apply_line(
-        self, team_id: str, slack_user_id: str, number: int, line: TypedLine, key: str
+        self, *, team_id: str, actor_id: str, goal_number: int, line: TypedLine, key: str
     ) -> ReplyOutcome:
         """Record one line for a goal the owner picked."""
         outcome = ReplyOutcome()
-        self._record(team_id, slack_user_id, number, line, key, outcome)
+        self._record(team_id, actor_id, goal_number, line, key, outcome)
         return outcome
 
     def _record(
         self,
         team_id: str,
-        slack_user_id: str,
+        actor_id: str,
         number: int,
         line: TypedLine,
         key: str,
@@ -76,7 +76,9 @@ class ReplyService:
             dedup_key=key,
         )
         try:
-            result = self._goals.record(slack_user_id, team_id, number, entry)
+            result = self._goals.record(
+                team_id=team_id, actor_id=actor_id, goal_number=number, entry=entry
+            )
         except GoalbotError as error:
             outcome.problems.append(error.message)
             return

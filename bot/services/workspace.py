@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput, NotFound, PermissionDenied
+from bot.domain.workspace import WorkspaceSettings
 from bot.services.context import (
     current_quarter,
     load_actor,
@@ -18,7 +19,7 @@ from bot.services.context import (
 )
 from bot.services.permissions import can_manage_csfs, require_change_settings
 from storage.db import unit_of_work
-from storage.models import Cadence, DigestSubscription, Person, Unit, Workspace
+from storage.models import DigestSubscription, Person, Unit, Workspace
 from storage.repositories.audit import record_audit, snapshot
 from storage.repositories.csfs import list_csfs_of_period
 from storage.repositories.digests import add_subscription, find_subscription
@@ -29,22 +30,6 @@ from storage.repositories.people import (
 )
 from storage.repositories.units import get_unit, list_units
 from storage.repositories.workspaces import get_or_create_workspace
-
-
-@dataclass(frozen=True)
-class WorkspaceSettings:
-    """The settings an admin changes with ``/goal settings``."""
-
-    timezone: str
-    fiscal_year_start_month: int
-    cadence: Cadence
-    checkin_weekday: int
-    checkin_time: str
-    digest_weekday: int
-    digest_time: str
-    holidays: tuple[str, ...]
-    escalation_enabled: bool
-
 
 SETTING_FIELDS = tuple(field.name for field in fields(WorkspaceSettings))
 SCHEDULE_FIELDS = {"timezone", "cadence", "checkin_weekday", "checkin_time", "holidays"}
@@ -67,24 +52,24 @@ class WorkspaceService:
         self._engine = engine
         self._clock = clock
 
-    def get(self, team_id: str) -> Workspace:
+    def get(self, *, team_id: str) -> Workspace:
         """The workspace's settings (created with defaults when new)."""
         with unit_of_work(self._engine) as session:
             return get_or_create_workspace(session=session, team_id=team_id, now=self._clock.now())
 
-    def require_admin(self, actor_slack_id: str, team_id: str) -> None:
+    def require_admin(self, *, team_id: str, actor_id: str) -> None:
         """Raise PermissionDenied, naming who can, unless the actor may change settings."""
         with unit_of_work(self._engine) as session:
-            actor = load_actor(session, team_id, actor_slack_id)
+            actor = load_actor(session, team_id, actor_id)
             require_change_settings(actor, load_authority(session, team_id, None))
 
-    def update(self, actor_slack_id: str, team_id: str, new: WorkspaceSettings) -> Workspace:
+    def update(self, *, team_id: str, actor_id: str, new: WorkspaceSettings) -> Workspace:
         """Replace the settings (admins and executives only); audited before → after."""
         if new.timezone not in available_timezones():
             raise InvalidInput(f"`{new.timezone}` is not a time zone name.", field="timezone")
         with unit_of_work(self._engine) as session:
             now = self._clock.now()
-            actor = load_actor(session, team_id, actor_slack_id)
+            actor = load_actor(session, team_id, actor_id)
             require_change_settings(actor, load_authority(session, team_id, None))
             workspace = get_or_create_workspace(session=session, team_id=team_id, now=now)
             before = snapshot(workspace, SETTING_FIELDS)
@@ -99,7 +84,7 @@ class WorkspaceService:
                 record_audit(
                     session=session,
                     team_id=team_id,
-                    actor=actor_slack_id,
+                    actor=actor_id,
                     entity="workspace",
                     entity_id=None,
                     action="settings",
@@ -110,13 +95,13 @@ class WorkspaceService:
             return workspace
 
     def subscribe_digest(
-        self, actor_slack_id: str, team_id: str, channel_id: str, unit_key: str | None
+        self, *, team_id: str, actor_id: str, channel_id: str, unit_key: str | None
     ) -> Subscription:
         """Subscribe a channel to the company's digest or a unit's (leads, executives, admins)."""
         with unit_of_work(self._engine) as session:
             now = self._clock.now()
             unit = require_unit(session, team_id, unit_key) if unit_key else None
-            actor = load_actor(session, team_id, actor_slack_id)
+            actor = load_actor(session, team_id, actor_id)
             authority = load_authority(session, team_id, unit.id if unit else None)
             scope = unit.name if unit else "the company"
             if not (can_manage_csfs(actor, authority) if unit else actor.is_senior):
@@ -141,7 +126,7 @@ class WorkspaceService:
             record_audit(
                 session=session,
                 team_id=team_id,
-                actor=actor_slack_id,
+                actor=actor_id,
                 entity="digest_subscription",
                 entity_id=row.id,
                 action="create",
@@ -169,12 +154,12 @@ class Directory:
         self._engine = engine
         self._clock = clock
 
-    def unit(self, team_id: str, key: str) -> Unit:
+    def unit(self, *, team_id: str, key: str) -> Unit:
         """The unit with this key, or NotFound saying what to check."""
         with unit_of_work(self._engine) as session:
             return require_unit(session, team_id, key)
 
-    def person(self, team_id: str, *, slack_user_id: str | None, name: str | None) -> Person:
+    def person(self, *, team_id: str, slack_user_id: str | None, name: str | None) -> Person:
         """The person a mention names: by Slack id, or by name when Slack did not escape it."""
         with unit_of_work(self._engine) as session:
             if slack_user_id:
@@ -186,12 +171,12 @@ class Directory:
                 raise NotFound(f"Nobody called @{name} is set up in goalbot.")
             raise InvalidInput(f"@{name} could be several people: pick them from the @ menu.")
 
-    def current_period(self, team_id: str) -> str:
+    def current_period(self, *, team_id: str) -> str:
         """The fiscal quarter of today, under the workspace's fiscal year."""
         with unit_of_work(self._engine) as session:
             return str(current_quarter(session, team_id, self._clock.now().date()))
 
-    def unit_key_of(self, team_id: str, slack_user_id: str) -> str | None:
+    def unit_key_of(self, *, team_id: str, slack_user_id: str) -> str | None:
         """The key of a person's unit, or None when they belong to none (or are unknown)."""
         with unit_of_work(self._engine) as session:
             person = get_person_by_slack_id(
@@ -204,12 +189,12 @@ class Directory:
             )
             return unit.key if unit is not None else None
 
-    def goal_form(self, team_id: str, author_slack_id: str) -> GoalForm:
+    def goal_form(self, *, team_id: str, actor_id: str) -> GoalForm:
         """The new-goal modal's choices for an author."""
         with unit_of_work(self._engine) as session:
             units = list_units(session=session, team_id=team_id)
             author = get_person_by_slack_id(
-                session=session, team_id=team_id, slack_user_id=author_slack_id
+                session=session, team_id=team_id, slack_user_id=actor_id
             )
             period = current_quarter(session, team_id, self._clock.now().date())
             periods = [str(period), str(period.year_period())]

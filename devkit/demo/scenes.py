@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 
 def rhythm_of(world: World) -> Rhythm:
     """The workspace's check-in and digest settings, as imported from the plan."""
-    workspace = world.services.workspace.get(world.slack.team_id)
+    workspace = world.services.workspace.get(team_id=world.slack.team_id)
     return Rhythm(
         timezone=workspace.timezone,
         cadence=str(workspace.cadence),
@@ -51,7 +51,7 @@ def ask_in(world: World, user: str, text: str, channel: str) -> str:
 
 def review_opening(world: World, start: datetime) -> datetime:
     """When the bot opens the reviews of the quarter containing `start` by itself."""
-    workspace = world.services.workspace.get(world.slack.team_id)
+    workspace = world.services.workspace.get(team_id=world.slack.team_id)
     quarter = quarter_of(start.date(), workspace.fiscal_year_start_month)
     return opening_instant(quarter, workspace)
 

@@ -24,7 +24,7 @@ def new_goal_clicked(services: Services) -> Listener:
 
     def handle(body: dict[str, Any], client: WebClient) -> None:
         asker = Asker.from_interaction(body)
-        form = services.directory.goal_form(asker.team_id, asker.user_id)
+        form = services.directory.goal_form(team_id=asker.team_id, actor_id=asker.user_id)
         view = new_goal_modal(
             units=form.units,
             default_unit=form.default_unit,
@@ -42,7 +42,7 @@ def open_checkin_clicked(services: Services) -> Listener:
 
     def handle(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         asker = Asker.from_interaction(body)
-        goals = services.goals.list_for(asker.team_id, owner_slack_id=asker.user_id)
+        goals = services.goals.list_for(team_id=asker.team_id, owner_slack_id=asker.user_id)
         delivery_id = int(action.get("value") or 0)
         view = checkin_update_modal(goals=goals, delivery_id=delivery_id)
         client.views_open(trigger_id=asker.trigger_id, view=view)
@@ -66,7 +66,9 @@ def goal_picked(services: Services) -> Listener:
             respond(**error_message("That button has expired: type the update again.").kwargs())
             return
         number = picked[1]
-        outcome = services.replies.apply_line(asker.team_id, asker.user_id, number, line, key)
+        outcome = services.replies.apply_line(
+            team_id=asker.team_id, actor_id=asker.user_id, goal_number=number, line=line, key=key
+        )
         reply = typed_updates_confirmation(outcome.recorded, outcome.problems)
         respond(**reply.kwargs(), replace_original=True)
         show_reply_answered(

@@ -45,7 +45,10 @@ def no_change_clicked(services: Services) -> Listener:
     def handle(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         asker, delivery = Asker.from_interaction(body), _delivery(action)
         answer = _or_explain(
-            respond, lambda: services.checkins.no_change(asker.team_id, asker.user_id, delivery)
+            respond,
+            lambda: services.checkins.no_change(
+                team_id=asker.team_id, actor_id=asker.user_id, delivery_id=delivery
+            ),
         )
         if answer is None:
             return
@@ -62,7 +65,7 @@ def update_clicked(services: Services) -> Listener:
 
     def handle(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         asker = Asker.from_interaction(body)
-        goals = services.goals.list_for(asker.team_id, owner_slack_id=asker.user_id)
+        goals = services.goals.list_for(team_id=asker.team_id, owner_slack_id=asker.user_id)
         view = checkin_update_modal(goals=goals, delivery_id=_delivery(action))
         client.views_open(trigger_id=asker.trigger_id, view=view)
 
@@ -76,7 +79,9 @@ def away_clicked(services: Services) -> Listener:
         asker, delivery = Asker.from_interaction(body), _delivery(action)
         answer = _or_explain(
             respond,
-            lambda: services.checkins.away_this_week(asker.team_id, asker.user_id, delivery),
+            lambda: services.checkins.away_this_week(
+                team_id=asker.team_id, actor_id=asker.user_id, delivery_id=delivery
+            ),
         )
         if answer is None:
             return
@@ -94,11 +99,14 @@ def undo_clicked(services: Services) -> Listener:
     def handle(body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         asker, delivery = Asker.from_interaction(body), _delivery(action)
         owner_name = _or_explain(
-            respond, lambda: services.checkins.undo(asker.team_id, asker.user_id, delivery)
+            respond,
+            lambda: services.checkins.undo(
+                team_id=asker.team_id, actor_id=asker.user_id, delivery_id=delivery
+            ),
         )
         if owner_name is None:
             return
-        goals = services.goals.list_for(asker.team_id, owner_slack_id=asker.user_id)
+        goals = services.goals.list_for(team_id=asker.team_id, owner_slack_id=asker.user_id)
         reply = checkin_message(owner_name=owner_name, goals=goals, delivery_id=delivery)
         respond(**reply.kwargs(), replace_original=True)
 

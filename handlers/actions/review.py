@@ -13,10 +13,10 @@ from bot.blocks import ids
 from bot.blocks.common import error_message
 from bot.blocks.review_closeout import closeout_message
 from bot.blocks.review_modal import rating_modal
+from bot.domain.enums import GoalStatus
 from bot.domain.errors import GoalbotError
 from handlers.deferred import after_ack
 from handlers.requests import Asker
-from storage.models import GoalStatus
 
 Listener = Callable[..., None]
 OUTCOMES = {
@@ -46,7 +46,9 @@ def rate_clicked(services: Services) -> Listener:
         try:
             if review_id is None:
                 raise GoalbotError(EXPIRED)
-            form = services.reviews.rating_form(asker.user_id, asker.team_id, review_id)
+            form = services.reviews.rating_form(
+                team_id=asker.team_id, actor_id=asker.user_id, review_id=review_id
+            )
         except GoalbotError as error:
             respond(**error_message(error.message).kwargs(), replace_original=False)
             return
@@ -72,7 +74,11 @@ def closeout_clicked(services: Services, outcome: GoalStatus) -> Listener:
                 raise GoalbotError(EXPIRED)
             review_id, number = picked
             view = services.reviews.close_out(
-                asker.user_id, asker.team_id, review_id, number, outcome
+                team_id=asker.team_id,
+                actor_id=asker.user_id,
+                review_id=review_id,
+                goal_number=number,
+                outcome=outcome,
             )
         except GoalbotError as error:
             respond(**error_message(error.message).kwargs(), replace_original=False)

@@ -20,12 +20,12 @@ from bot.blocks.goals import (
 from bot.blocks.message import Message
 from bot.blocks.new_goal import new_goal_modal
 from bot.blocks.settings import settings_modal
+from bot.domain.enums import UpdateSource
 from bot.domain.errors import InvalidInput
 from bot.parsing.command import Command, UserRef
 from handlers.checkin_dm import show_answered
 from handlers.commands.review import review_subcommand
 from handlers.requests import Asker
-from storage.models import Person, UpdateSource
 
 AD_HOC_CHECKIN = 0  # a check-in opened by `/goal checkin`, outside the scheduled cycle
 
@@ -58,7 +58,7 @@ def _help(call: Invocation) -> Message:
 
 
 def _new(call: Invocation) -> None:
-    form = call.services.directory.goal_form(call.team, call.user)
+    form = call.services.directory.goal_form(team_id=call.team, actor_id=call.user)
     view = new_goal_modal(
         units=form.units,
         default_unit=form.default_unit,
@@ -73,37 +73,40 @@ def _new(call: Invocation) -> None:
 def _list(call: Invocation) -> Message:
     goals, scope = call.services.goals, call.command.scope
     if scope == "company":
-        return goal_list_message("Company goals", goals.list_for(call.team))
+        return goal_list_message("Company goals", goals.list_for(team_id=call.team))
     if scope == "unit":
-        unit = call.services.directory.unit(call.team, call.command.unit or "")
+        unit = call.services.directory.unit(team_id=call.team, key=call.command.unit or "")
         return goal_list_message(
-            f"Goals of {unit.name}", goals.list_for(call.team, unit_id=unit.id)
+            f"Goals of {unit.name}", goals.list_for(team_id=call.team, unit_id=unit.id)
         )
     if scope == "user":
-        person = _person(call, call.command.user)
-        found = goals.list_for(call.team, owner_id=person.id)
+        ref = _user(call, call.command.user)
+        person = call.services.directory.person(
+            team_id=call.team, slack_user_id=ref.user_id, name=ref.name
+        )
+        found = goals.list_for(team_id=call.team, owner_id=person.id)
         return goal_list_message(
             f"Goals of {person.name or '<@' + person.slack_user_id + '>'}", found
         )
-    return goal_list_message("My goals", goals.list_for(call.team, owner_slack_id=call.user))
+    mine = goals.list_for(team_id=call.team, owner_slack_id=call.user)
+    return goal_list_message("My goals", mine)
 
 
 def _show(call: Invocation) -> Message:
-    return goal_details_message(call.services.goals.get_details(call.team, _goal(call)))
+    details = call.services.goals.get_details(team_id=call.team, goal_number=_goal(call))
+    return goal_details_message(details)
 
 
 def _update(call: Invocation) -> Message:
     command = call.command
     recorded = call.services.goals.record_update(
-        call.user,
-        call.team,
-        _goal(call),
-        command.value,
-        command.health,
-        None,
-        command.text,
-        False,
-        UpdateSource.COMMAND,
+        team_id=call.team,
+        actor_id=call.user,
+        goal_number=_goal(call),
+        value=command.value,
+        health=command.health,
+        note=command.text,
+        source=UpdateSource.COMMAND,
     )
     progress = "" if recorded.progress is None else f" ({recorded.progress:.0%} of the way)"
     if recorded.answered_checkin is not None:
@@ -122,26 +125,38 @@ def _update(call: Invocation) -> Message:
 
 def _align(call: Invocation) -> Message:
     parent = call.command.other_goal
-    call.services.goals.align(call.user, call.team, _goal(call), parent)
+    call.services.goals.align(
+        team_id=call.team, actor_id=call.user, goal_number=_goal(call), parent_number=parent
+    )
     return confirmation_message(f"G-{_goal(call)} now aligns to G-{parent}.")
 
 
 def _owner(call: Invocation) -> Message:
-    person = _person(call, call.command.user)
-    call.services.goals.set_owner(call.user, call.team, _goal(call), person.slack_user_id)
+    ref = _user(call, call.command.user)
+    person = call.services.directory.person(
+        team_id=call.team, slack_user_id=ref.user_id, name=ref.name
+    )
+    call.services.goals.set_owner(
+        team_id=call.team,
+        actor_id=call.user,
+        goal_number=_goal(call),
+        owner_slack_id=person.slack_user_id,
+    )
     return confirmation_message(f"<@{person.slack_user_id}> now owns G-{_goal(call)}.")
 
 
 def _close(call: Invocation) -> Message:
     status = call.command.status
     assert status is not None  # the parser always sets it for close
-    closed = call.services.goals.close(call.user, call.team, _goal(call), status)
+    closed = call.services.goals.close(
+        team_id=call.team, actor_id=call.user, goal_number=_goal(call), status=status
+    )
     carried = f" Carried over as G-{closed.carried_to.number}." if closed.carried_to else ""
     return confirmation_message(f"G-{_goal(call)} closed as {status.value}.{carried}")
 
 
 def _tree(call: Invocation) -> Message:
-    rows = call.services.goals.tree(call.team, call.command.unit)
+    rows = call.services.goals.tree(team_id=call.team, unit_key=call.command.unit)
     title = f"Alignment tree of {call.command.unit}" if call.command.unit else "Alignment tree"
     return tree_message(rows, title)
 
@@ -149,22 +164,31 @@ def _tree(call: Invocation) -> Message:
 def _csf(call: Invocation) -> Message:
     command, csfs = call.command, call.services.csfs
     unit = _unit_key(call)
-    period = command.period or call.services.directory.current_period(call.team)
+    period = command.period or call.services.directory.current_period(team_id=call.team)
     warning = None
     if command.action == "add":
-        warning = csfs.add(call.user, call.team, unit, period, command.text).warning
+        warning = csfs.add(
+            team_id=call.team, actor_id=call.user, unit_key=unit, period=period, title=command.text
+        ).warning
     elif command.action == "remove":
-        csfs.remove(call.user, call.team, unit, period, command.rank or 0)
-    unit_name = call.services.directory.unit(call.team, unit).name
-    return csf_list_message(unit_name, period, csfs.list_for(call.team, unit, period), warning)
+        csfs.remove(
+            team_id=call.team,
+            actor_id=call.user,
+            unit_key=unit,
+            period=period,
+            rank=command.rank or 0,
+        )
+    unit_name = call.services.directory.unit(team_id=call.team, key=unit).name
+    listed = csfs.list_for(team_id=call.team, unit_key=unit, period=period)
+    return csf_list_message(unit_name, period, listed, warning)
 
 
 def _checkin(call: Invocation) -> Message | None:
     if call.command.action:
         rhythm = call.services.people.set_checkin_time(
-            call.user,
-            call.team,
-            call.user,
+            team_id=call.team,
+            actor_id=call.user,
+            slack_user_id=call.user,
             weekday=call.command.weekday,
             at_time=call.command.at_time,
             reset=call.command.action == "default",
@@ -172,7 +196,7 @@ def _checkin(call: Invocation) -> Message | None:
         return checkin_rhythm_message(
             weekday=rhythm.weekday, time=rhythm.time, tz=rhythm.tz, personal=rhythm.personal
         )
-    goals = call.services.goals.list_for(call.team, owner_slack_id=call.user)
+    goals = call.services.goals.list_for(team_id=call.team, owner_slack_id=call.user)
     if not goals:
         raise InvalidInput("You own no open goals, so there is nothing to check in on.")
     view = checkin_update_modal(goals=goals, delivery_id=AD_HOC_CHECKIN)
@@ -183,21 +207,26 @@ def _checkin(call: Invocation) -> Message | None:
 def _pause(call: Invocation) -> Message:
     until = call.command.until
     assert until is not None  # the parser always sets it for pause
-    call.services.people.pause(call.user, call.team, call.user, until)
+    call.services.people.pause(
+        team_id=call.team, actor_id=call.user, slack_user_id=call.user, until=until
+    )
     return confirmation_message(f"You're away until {until.isoformat()}: no check-ins till then.")
 
 
 def _resume(call: Invocation) -> Message:
-    call.services.people.resume(call.user, call.team, call.user)
+    call.services.people.resume(team_id=call.team, actor_id=call.user, slack_user_id=call.user)
     return confirmation_message("Welcome back: your check-ins resume on your next check-in day.")
 
 
 def _digest(call: Invocation) -> Message:
     if call.command.action == "preview":
-        return digest_preview_message(call.services.digests.preview(call.team, call.command.unit))
-    channel = call.asker.channel_id
+        preview = call.services.digests.preview(team_id=call.team, unit_key=call.command.unit)
+        return digest_preview_message(preview)
     result = call.services.workspace.subscribe_digest(
-        call.user, call.team, channel, call.command.unit
+        team_id=call.team,
+        actor_id=call.user,
+        channel_id=call.asker.channel_id,
+        unit_key=call.command.unit,
     )
     if not result.created:
         return confirmation_message(f"This channel already gets the digest of {result.scope}.")
@@ -209,8 +238,8 @@ def _review(call: Invocation) -> Message:
 
 
 def _settings(call: Invocation) -> None:
-    call.services.workspace.require_admin(call.user, call.team)
-    view = settings_modal(call.services.workspace.get(call.team))
+    call.services.workspace.require_admin(team_id=call.team, actor_id=call.user)
+    view = settings_modal(call.services.workspace.get(team_id=call.team))
     call.client.views_open(trigger_id=call.asker.trigger_id, view=view)
 
 
@@ -220,15 +249,15 @@ def _goal(call: Invocation) -> int:
     return number
 
 
-def _person(call: Invocation, ref: UserRef | None) -> Person:
-    ref = ref or UserRef(user_id=call.user)
-    return call.services.directory.person(call.team, slack_user_id=ref.user_id, name=ref.name)
+def _user(call: Invocation, ref: UserRef | None) -> UserRef:
+    """The person a command names, or the asker when it names nobody."""
+    return ref or UserRef(user_id=call.user)
 
 
 def _unit_key(call: Invocation) -> str:
     if call.command.unit:
         return call.command.unit
-    mine = call.services.directory.unit_key_of(call.team, call.user)
+    mine = call.services.directory.unit_key_of(team_id=call.team, slack_user_id=call.user)
     if mine is None:
         raise InvalidInput("Name the unit, like `/goal csf list sales`: you belong to no unit.")
     return mine

@@ -13,7 +13,7 @@ from bot.blocks.home import home_view
 
 def publish_home(services: Services, client: WebClient, team_id: str, user_id: str) -> None:
     """Build and publish one person's Home tab."""
-    data = services.home.for_person(team_id, user_id)
+    data = services.home.for_person(team_id=team_id, slack_user_id=user_id)
     view = home_view(
         my_goals=data.my_goals,
         pending_checkin=data.open_checkin_id is not None,

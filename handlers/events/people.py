@@ -9,16 +9,20 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.application import Services
-from storage.repositories.people import PersonFields
 
 logger = logging.getLogger(__name__)
 
 
-def profile_fields(user: dict[str, Any]) -> PersonFields:
-    """The profile fields goalbot keeps, from a Slack user object."""
+def sync_profile(services: Services, team_id: str, user: dict[str, Any]) -> None:
+    """Keep the profile fields goalbot keeps (name, email, time zone) from a Slack user object."""
     profile = user.get("profile") or {}
-    name = user.get("real_name") or profile.get("real_name") or user.get("name") or None
-    return PersonFields(name=name, email=profile.get("email") or None, tz=user.get("tz") or None)
+    services.people.sync(
+        team_id=team_id,
+        slack_user_id=user["id"],
+        name=user.get("real_name") or profile.get("real_name") or user.get("name") or None,
+        email=profile.get("email") or None,
+        tz=user.get("tz") or None,
+    )
 
 
 def person_changed(services: Services) -> Callable[..., None]:
@@ -29,8 +33,8 @@ def person_changed(services: Services) -> Callable[..., None]:
         if user.get("is_bot") or user.get("deleted") or not user.get("id"):
             return
         team_id = user.get("team_id") or body.get("team_id", "")
-        services.people.ensure_workspace(team_id)
-        services.people.sync(team_id, user["id"], profile_fields(user))
+        services.people.ensure_workspace(team_id=team_id)
+        sync_profile(services, team_id, user)
         logger.info("synced the profile of %s", user["id"])
 
     return handle
@@ -39,12 +43,12 @@ def person_changed(services: Services) -> Callable[..., None]:
 def sync_people(services: Services, client: WebClient) -> int:
     """Sync every member of the workspace from ``users.list`` (paginated); returns how many."""
     team_id = client.auth_test()["team_id"]
-    services.people.ensure_workspace(team_id)
+    services.people.ensure_workspace(team_id=team_id)
     count = 0
     for page in client.users_list(limit=200):
         for user in page.get("members", []):
             if user.get("is_bot") or user.get("deleted") or user.get("id") == "USLACKBOT":
                 continue
-            services.people.sync(team_id, user["id"], profile_fields(user))
+            sync_profile(services, team_id, user)
             count += 1
     return count

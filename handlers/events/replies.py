@@ -11,9 +11,9 @@ from slack_sdk import WebClient
 
 from bot.application import Services
 from bot.blocks.checkin import pick_goal_message, typed_updates_confirmation
+from bot.domain.enums import Health
 from bot.parsing.reply import TypedLine
 from handlers.checkin_dm import show_reply_answered
-from storage.models import Health
 
 logger = logging.getLogger(__name__)
 NOTE_IN_BUTTON = 500  # a button value holds at most 2,000 characters
@@ -35,7 +35,9 @@ def direct_message(services: Services) -> Callable[..., None]:
     def handle(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
         team_id = body.get("team_id", "")
         key = event.get("client_msg_id") or event.get("ts", "")
-        outcome = services.replies.apply(team_id, event["user"], event.get("text", ""), key)
+        outcome = services.replies.apply(
+            team_id=team_id, actor_id=event["user"], text=event.get("text", ""), message_key=key
+        )
         channel = event["channel"]
         for reply_key, line in outcome.ambiguous:
             question = pick_goal_message(

@@ -51,12 +51,12 @@ def thread_reply(services: Services) -> Callable[..., None]:
         if not is_thread_reply(event):
             return
         thread = services.reviews.record_reply(
-            body.get("team_id", ""),
-            str(event.get("channel", "")),
-            str(event["thread_ts"]),
-            str(event["user"]),
-            str(event.get("text") or ""),
-            str(event["ts"]),
+            team_id=body.get("team_id", ""),
+            actor_id=str(event["user"]),
+            channel_id=str(event.get("channel", "")),
+            thread_ts=str(event["thread_ts"]),
+            text=str(event.get("text") or ""),
+            ts=str(event["ts"]),
         )
         refresh_thread_parent(client, thread, "thread reply")
 

@@ -14,7 +14,7 @@ from bot.application import Services
 from bot.blocks import ids
 from bot.blocks.review_modal import parse_rating
 from bot.domain.errors import GoalbotError
-from bot.reviews.views import ThreadMessage
+from bot.domain.review import ThreadMessage
 from handlers.requests import Asker
 
 logger = logging.getLogger(__name__)
@@ -38,7 +38,9 @@ def rating_submitted(services: Services) -> Callable[..., None]:
             ack(response_action="errors", errors=errors or {ids.REVIEW_STRATEGY: "Try again."})
             return
         try:
-            thread = services.reviews.rate(asker.user_id, asker.team_id, review_id, entry)
+            thread = services.reviews.rate(
+                team_id=asker.team_id, actor_id=asker.user_id, review_id=review_id, entry=entry
+            )
         except GoalbotError as error:
             ack(response_action="errors", errors={ids.REVIEW_STRATEGY: error.message})
             return

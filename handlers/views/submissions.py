@@ -19,12 +19,11 @@ from bot.blocks.common import confirmation_message
 from bot.blocks.goals import goal_created_message
 from bot.blocks.new_goal import field_for, parse_new_goal
 from bot.blocks.settings import parse_settings
+from bot.domain.enums import UpdateSource
 from bot.domain.errors import GoalbotError, InvalidInput
-from bot.services.workspace import WorkspaceSettings
 from handlers.checkin_dm import show_answered
 from handlers.deferred import AFTER_ACK, report_error
 from handlers.requests import Asker
-from storage.models import UpdateSource
 
 logger = logging.getLogger(__name__)
 Listener = Callable[..., None]
@@ -44,7 +43,9 @@ def new_goal_submitted(services: Services) -> Listener:
         if parsed is None or errors:
             return _refuse(ack, errors, asker, "new goal")
         try:
-            created = services.goals.create(asker.user_id, asker.team_id, parsed.to_draft())
+            created = services.goals.create(
+                team_id=asker.team_id, actor_id=asker.user_id, draft=parsed.to_draft()
+            )
         except GoalbotError as error:
             # A refusal is about the unit the goal would belong to: show it there.
             field = error.field if isinstance(error, InvalidInput) else "unit"
@@ -64,9 +65,7 @@ def settings_submitted(services: Services) -> Listener:
         if parsed is None or errors:
             return _refuse(ack, errors, asker, "settings")
         try:
-            services.workspace.update(
-                asker.user_id, asker.team_id, WorkspaceSettings(**vars(parsed))
-            )
+            services.workspace.update(team_id=asker.team_id, actor_id=asker.user_id, new=parsed)
         except InvalidInput as error:
             return _refuse(ack, {error.field or "timezone": error.message}, asker, "settings")
         ack()
@@ -89,15 +88,15 @@ def checkin_submitted(services: Services) -> Listener:
         for entry in entries:
             try:
                 result = services.goals.record_update(
-                    asker.user_id,
-                    asker.team_id,
-                    entry.number,
-                    entry.value,
-                    entry.health,
-                    entry.confidence,
-                    entry.note,
-                    entry.blocker,
-                    UpdateSource.MODAL,
+                    team_id=asker.team_id,
+                    actor_id=asker.user_id,
+                    goal_number=entry.number,
+                    value=entry.value,
+                    health=entry.health,
+                    confidence=entry.confidence,
+                    note=entry.note,
+                    blocker=entry.blocker,
+                    source=UpdateSource.MODAL,
                     dedup_key=f"view:{view['id']}:{entry.number}",
                     delivery_id=delivery,
                 )

@@ -13,10 +13,10 @@ from slack_sdk.models.views import View
 
 from bot.blocks.limits import MESSAGE_BLOCKS, VIEW_BLOCKS, check_message, check_view
 from bot.blocks.message import Message
-from bot.services.goal_types import GoalDetails, GoalSummary
-from bot.services.progress import HealthCheck
+from bot.domain.goals import GoalDetails, GoalSummary, HealthCheck
 from storage.models import (
     Csf,
+    Direction,
     Goal,
     GoalStatus,
     GoalUpdate,
@@ -36,7 +36,7 @@ LONG_NOTE = ("Waiting on legal <@U999> & procurement; the pilot slipped a week. 
 def summary(number: int = 12, **overrides: Any) -> GoalSummary:
     """A goal summary: on track, 42% of the way, updated yesterday (override any field)."""
     base = GoalSummary(
-        goal_id=number,
+        id=number,
         number=number,
         title=f"Goal number {number}",
         status=GoalStatus.ACTIVE,
@@ -48,7 +48,12 @@ def summary(number: int = 12, **overrides: Any) -> GoalSummary:
         owner_name="Dana Lee",
         owner_slack_id="U0DANA",
         metric_unit="customers",
+        baseline=0.0,
+        target=20.0,
+        direction=Direction.INCREASE,
+        due_date=None,
         weight=1.0,
+        created_at=NOW - timedelta(days=30),
         progress=0.42,
         latest_value=8.4,
         reported_health=Health.ON_TRACK,

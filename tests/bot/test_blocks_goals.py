@@ -14,8 +14,7 @@ from bot.blocks.goals import (
     tree_message,
     update_recorded_message,
 )
-from bot.services.goal_types import ClosedGoal, CreatedGoal, RecordedUpdate
-from bot.services.progress import HealthCheck
+from bot.domain.goals import ClosedGoal, CreatedGoal, HealthCheck, RecordedUpdate
 from storage.models import GoalStatus, Health
 from tests.bot.blocks_support import (
     LONG_TITLE,

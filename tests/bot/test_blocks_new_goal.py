@@ -9,7 +9,7 @@ import pytest
 
 from bot.blocks import ids
 from bot.blocks.new_goal import NewGoalInput, field_for, new_goal_modal, parse_new_goal
-from bot.services.goal_types import GoalDraft
+from bot.domain.goals import GoalDraft
 from storage.models import Direction
 from tests.bot.blocks_support import (
     assert_view,

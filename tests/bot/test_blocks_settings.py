@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from bot.blocks import ids
-from bot.blocks.settings import SettingsInput, holidays_text, parse_settings, settings_modal
+from bot.blocks.settings import holidays_text, parse_settings, settings_modal
+from bot.domain.workspace import WorkspaceSettings
 from storage.models import Cadence
 from tests.bot.blocks_support import assert_view, picked_state, select_state, text_state, workspace
 
@@ -73,7 +74,7 @@ def submission(**overrides: dict[str, Any]) -> dict[str, Any]:
 
 def test_parse_settings() -> None:
     assert parse_settings(submission()) == (
-        SettingsInput(
+        WorkspaceSettings(
             timezone="America/New_York",
             fiscal_year_start_month=4,
             cadence=Cadence.MONTHLY,

@@ -10,7 +10,7 @@ from typing import Any
 from bot.blocks import checkin, common, goals, home, new_goal, settings
 from bot.blocks.limits import MESSAGE_BLOCKS, VIEW_BLOCKS
 from bot.blocks.message import Message
-from bot.services.goal_types import (
+from bot.domain.goals import (
     ClosedGoal,
     CreatedGoal,
     GoalDetails,

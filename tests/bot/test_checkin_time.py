@@ -12,12 +12,11 @@ from bot.application import Services, build_services
 from bot.checkins.planning import plan_checkins
 from bot.domain.clock import FixedClock
 from bot.domain.errors import InvalidInput, PermissionDenied
+from bot.domain.workspace import WorkspaceSettings
 from bot.parsing.command import UsageError, parse_command
-from bot.services.workspace import WorkspaceSettings
 from storage.db import unit_of_work
 from storage.models import Cadence, Person
 from storage.repositories.audit import list_audit
-from storage.repositories.people import PersonFields
 from tests.checkin_support import deliveries
 from tests.factories import TEAM, Org, make_goal, seed_org
 
@@ -95,7 +94,9 @@ def test_a_person_sets_their_own_day_and_time_and_it_is_audited(
 ) -> None:
     rep = org.rep.slack_user_id
     _schedule(engine, rep, MONDAY + timedelta(days=3))
-    rhythm = services.people.set_checkin_time(rep, TEAM, rep, weekday=4, at_time="16:00")
+    rhythm = services.people.set_checkin_time(
+        team_id=TEAM, actor_id=rep, slack_user_id=rep, weekday=4, at_time="16:00"
+    )
     assert (rhythm.weekday, rhythm.time, rhythm.personal) == (4, "16:00", True)
     person = _person(engine, rep)
     assert (person.checkin_weekday, person.checkin_time) == (4, "16:00")
@@ -114,11 +115,17 @@ def test_a_day_alone_keeps_the_time_and_default_drops_both(
     services: Services, org: Org, engine: Engine
 ) -> None:
     rep = org.rep.slack_user_id
-    services.people.set_checkin_time(rep, TEAM, rep, weekday=4, at_time="16:00")
-    rhythm = services.people.set_checkin_time(rep, TEAM, rep, weekday=1)
+    services.people.set_checkin_time(
+        team_id=TEAM, actor_id=rep, slack_user_id=rep, weekday=4, at_time="16:00"
+    )
+    rhythm = services.people.set_checkin_time(
+        team_id=TEAM, actor_id=rep, slack_user_id=rep, weekday=1
+    )
     assert (rhythm.weekday, rhythm.time) == (1, "16:00")
-    workspace = services.workspace.get(TEAM)
-    back = services.people.set_checkin_time(rep, TEAM, rep, reset=True)
+    workspace = services.workspace.get(team_id=TEAM)
+    back = services.people.set_checkin_time(
+        team_id=TEAM, actor_id=rep, slack_user_id=rep, reset=True
+    )
     assert (back.weekday, back.time, back.personal) == (
         workspace.checkin_weekday,
         workspace.checkin_time,
@@ -132,11 +139,17 @@ def test_nobody_else_sets_a_persons_check_in_time_and_bad_times_are_refused(
 ) -> None:
     with pytest.raises(PermissionDenied):
         services.people.set_checkin_time(
-            org.marketer.slack_user_id, TEAM, org.rep.slack_user_id, weekday=4
+            team_id=TEAM,
+            actor_id=org.marketer.slack_user_id,
+            slack_user_id=org.rep.slack_user_id,
+            weekday=4,
         )
     with pytest.raises(InvalidInput, match="is not a time"):
         services.people.set_checkin_time(
-            org.rep.slack_user_id, TEAM, org.rep.slack_user_id, at_time="25:99"
+            team_id=TEAM,
+            actor_id=org.rep.slack_user_id,
+            slack_user_id=org.rep.slack_user_id,
+            at_time="25:99",
         )
 
 
@@ -148,7 +161,9 @@ def test_the_planner_sends_at_the_persons_own_day_and_time(
         make_goal(session, org.rep, org.emea, title="Close 50 EMEA deals", number=90)
         person = session.exec(select(Person).where(Person.slack_user_id == rep)).one()
         person.tz = "Europe/Berlin"
-    services.people.set_checkin_time(rep, TEAM, rep, weekday=4, at_time="16:00")
+    services.people.set_checkin_time(
+        team_id=TEAM, actor_id=rep, slack_user_id=rep, weekday=4, at_time="16:00"
+    )
     plan_checkins(engine, FixedClock(MONDAY))
     friday_16_berlin = datetime(2027, 1, 8, 15, 0, tzinfo=UTC)
     assert _person(engine, rep).next_checkin_at == friday_16_berlin
@@ -163,7 +178,7 @@ def test_changing_the_workspace_rhythm_reschedules_everyone(
 ) -> None:
     for person in (org.rep, org.marketer):
         _schedule(engine, person.slack_user_id, MONDAY + timedelta(days=3))
-    current = services.workspace.get(TEAM)
+    current = services.workspace.get(team_id=TEAM)
     settings = WorkspaceSettings(
         timezone=current.timezone,
         fiscal_year_start_month=current.fiscal_year_start_month,
@@ -175,7 +190,7 @@ def test_changing_the_workspace_rhythm_reschedules_everyone(
         holidays=tuple(current.holidays),
         escalation_enabled=current.escalation_enabled,
     )
-    services.workspace.update(org.admin.slack_user_id, TEAM, settings)
+    services.workspace.update(team_id=TEAM, actor_id=org.admin.slack_user_id, new=settings)
     assert _person(engine, org.rep.slack_user_id).next_checkin_at is None
     assert _person(engine, org.marketer.slack_user_id).next_checkin_at is None
 
@@ -186,7 +201,7 @@ def test_a_new_time_zone_from_slack_reschedules_that_person(
     rep, marketer = org.rep.slack_user_id, org.marketer.slack_user_id
     for slack_id in (rep, marketer):
         _schedule(engine, slack_id, MONDAY + timedelta(days=3))
-    services.people.sync(TEAM, rep, PersonFields(tz="Asia/Kolkata"))
-    services.people.sync(TEAM, marketer, PersonFields(name=org.marketer.name))
+    services.people.sync(team_id=TEAM, slack_user_id=rep, tz="Asia/Kolkata")
+    services.people.sync(team_id=TEAM, slack_user_id=marketer, name=org.marketer.name)
     assert _person(engine, rep).next_checkin_at is None
     assert _person(engine, marketer).next_checkin_at == MONDAY + timedelta(days=3)

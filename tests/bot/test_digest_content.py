@@ -11,9 +11,9 @@ import pytest
 
 from bot.digest.content import DigestInputs, build_content
 from bot.digest.measure import STANDINGS, standing_of
-from bot.digest.model import ExceptionKind, Standing
 from bot.digest.sections import confidence_pairs
 from bot.digest.tree import depths, parent_positions, rollup
+from bot.domain.digest import ExceptionKind, Standing
 from bot.services.progress import RollupNode
 from bot.services.progress import rollup as services_rollup
 from storage.models import Cadence, Direction, Health

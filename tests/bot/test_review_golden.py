@@ -19,10 +19,10 @@ from sqlalchemy import Engine
 from bot.blocks.limits import check_message
 from bot.blocks.review import review_message
 from bot.domain.periods import Period
+from bot.domain.review import DiagnosisKind, Scorecard
 from bot.reviews.data import load_quarter
 from bot.reviews.measure import QuarterScorecards
-from bot.reviews.policy import DiagnosisKind, review_periods
-from bot.reviews.scorecard import Scorecard
+from bot.reviews.policy import review_periods
 from storage.db import unit_of_work
 from storage.repositories.reviews import units_with_goals
 from tests.bot.test_review_support import NORTHWIND, REVIEW_AT, seed_quarter, unit_ids

@@ -12,11 +12,10 @@ from bot.blocks.review_closeout import OPEN_SHOWN, closeout_message
 from bot.blocks.review_modal import rating_modal
 from bot.blocks.review_replies import review_started_message
 from bot.domain.periods import Period
+from bot.domain.review import OpenedReviews, RatingEntry, RatingSummary, ReviewState
 from bot.reviews.closeout import closeout_view
 from bot.reviews.data import load_quarter
 from bot.reviews.measure import QuarterScorecards
-from bot.reviews.opening import OpenedReviews
-from bot.reviews.views import RatingEntry, RatingSummary, ReviewState
 from devkit.standin import SlackStandin
 from storage.db import unit_of_work
 from storage.models import DeliveryStatus, GoalUpdate, Review, UpdateSource

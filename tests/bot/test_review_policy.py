@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.domain.periods import Period
+from bot.domain.review import DiagnosisKind
 from bot.reviews.policy import (
     CATCH_UP,
-    DiagnosisKind,
     diagnose,
     due_quarters,
     opening_instant,

@@ -11,8 +11,8 @@ from sqlmodel import col, select
 from bot.application import build_services
 from bot.domain.clock import FixedClock
 from bot.domain.errors import InvalidInput, NotFound, PermissionDenied
+from bot.domain.review import RatingEntry
 from bot.reviews.service import ReviewService
-from bot.reviews.views import RatingEntry
 from storage.db import unit_of_work
 from storage.models import AuditEvent, DeliveryKind, Goal, GoalStatus, Review, ReviewResponse
 from storage.repositories.outbox import ClaimedDelivery
@@ -44,7 +44,7 @@ def service(engine: Engine, clock: FixedClock) -> ReviewService:
 
 def _open(service: ReviewService, unit: str) -> int:
     """Start and post one unit's review; its id."""
-    opened = service.start("UADMIN", TEAM, unit, None)
+    opened = service.start(team_id=TEAM, actor_id="UADMIN", unit_key=unit, period=None)
     service.post_due(FakeReviewSlack())
     return opened.created[0]
 
@@ -61,18 +61,22 @@ def _goal(engine: Engine, number: int) -> Goal:
 
 def test_leads_start_their_units_and_seniors_every_unit(service: ReviewService, org: Org) -> None:
     with pytest.raises(PermissionDenied, match=r"Only Dana Lee \(lead of Sales\), an exec"):
-        service.start("UREP", TEAM, "sales", None)
+        service.start(team_id=TEAM, actor_id="UREP", unit_key="sales", period=None)
     with pytest.raises(PermissionDenied, match="can start the review of every unit"):
-        service.start("USALES", TEAM, None, None)
+        service.start(team_id=TEAM, actor_id="USALES", unit_key=None, period=None)
     with pytest.raises(NotFound, match="no unit `nope`"):
-        service.start("UADMIN", TEAM, "nope", None)
+        service.start(team_id=TEAM, actor_id="UADMIN", unit_key="nope", period=None)
     with pytest.raises(InvalidInput, match="Reviews are per quarter"):
-        service.start("UADMIN", TEAM, None, "FY2027")
-    emea = service.start("UEMEA", TEAM, "emea", None)  # a lead of a unit below Sales
+        service.start(team_id=TEAM, actor_id="UADMIN", unit_key=None, period="FY2027")
+    emea = service.start(
+        team_id=TEAM, actor_id="UEMEA", unit_key="emea", period=None
+    )  # a lead of a unit below Sales
     assert len(emea.created) == 1 and str(emea.quarter) == "2027-Q1"
-    company = service.start("UEXEC", TEAM, None, None)
+    company = service.start(team_id=TEAM, actor_id="UEXEC", unit_key=None, period=None)
     assert len(company.created) == 2 and company.without_goals == ()  # Sales and Marketing
-    acme = service.start("UADMIN", TEAM, "acme", "2027-Q1")  # the company: FY goals only
+    acme = service.start(
+        team_id=TEAM, actor_id="UADMIN", unit_key="acme", period="2027-Q1"
+    )  # the company: FY goals only
     assert acme.created == () and acme.without_goals == ("Acme",)
 
 
@@ -80,9 +84,15 @@ def test_only_leads_executives_and_admins_choose_a_review_channel(
     service: ReviewService, org: Org, engine: Engine
 ) -> None:
     with pytest.raises(PermissionDenied, match="choose the review channel of Marketing"):
-        service.set_channel("UREP", TEAM, "marketing", "CMKT")
-    assert service.set_channel("UEXEC", TEAM, None, "CALL") == "Acme"
-    assert service.set_channel("UEMEA", TEAM, "emea", "CEMEA") == "EMEA"
+        service.set_channel(team_id=TEAM, actor_id="UREP", unit_key="marketing", channel_id="CMKT")
+    assert (
+        service.set_channel(team_id=TEAM, actor_id="UEXEC", unit_key=None, channel_id="CALL")
+        == "Acme"
+    )
+    assert (
+        service.set_channel(team_id=TEAM, actor_id="UEMEA", unit_key="emea", channel_id="CEMEA")
+        == "EMEA"
+    )
     with unit_of_work(engine) as session:
         query = select(AuditEvent).where(AuditEvent.action == "review_channel")
         audited = session.exec(query.order_by(col(AuditEvent.id))).all()
@@ -96,10 +106,20 @@ def test_a_rating_is_one_per_person_and_a_new_one_replaces_it(
     service: ReviewService, org: Org, engine: Engine, clock: FixedClock
 ) -> None:
     review_id = _open(service, "sales")
-    first = service.rate("UEXEC", TEAM, review_id, RatingEntry(4, 5, "Pipeline", "Forecast"))
+    first = service.rate(
+        team_id=TEAM,
+        actor_id="UEXEC",
+        review_id=review_id,
+        entry=RatingEntry(4, 5, "Pipeline", "Forecast"),
+    )
     clock.advance(timedelta(hours=1))
-    service.rate("USALES", TEAM, review_id, RatingEntry(9, 8))
-    thread = service.rate("UEXEC", TEAM, review_id, RatingEntry(8, 6, "Weekly reviews"))
+    service.rate(team_id=TEAM, actor_id="USALES", review_id=review_id, entry=RatingEntry(9, 8))
+    thread = service.rate(
+        team_id=TEAM,
+        actor_id="UEXEC",
+        review_id=review_id,
+        entry=RatingEntry(8, 6, "Weekly reviews"),
+    )
     rows = _responses(engine)
     assert [(r.person_id, r.strategy_quality, r.execution_quality) for r in rows] == [
         (org.executive.id, 8, 6),
@@ -110,18 +130,20 @@ def test_a_rating_is_one_per_person_and_a_new_one_replaces_it(
     assert first is not None and thread is not None and thread.channel_id == "CLEAD"
     assert "1 rating · strategy 4 · execution 5" in str(first.blocks)
     assert "2 ratings · strategy 8.5 · execution 7" in str(thread.blocks)
-    form = service.rating_form("UEXEC", TEAM, review_id)
+    form = service.rating_form(team_id=TEAM, actor_id="UEXEC", review_id=review_id)
     assert form.previous == RatingEntry(8, 6, "Weekly reviews", "")
     assert (form.unit_name, form.period) == ("Sales", "2027-Q1")
-    assert service.rating_form("UREP", TEAM, review_id).previous is None
+    assert service.rating_form(team_id=TEAM, actor_id="UREP", review_id=review_id).previous is None
 
 
 def test_ratings_need_a_known_person_and_a_real_review(service: ReviewService, org: Org) -> None:
     review_id = _open(service, "sales")
     with pytest.raises(NotFound, match="not set up in goalbot"):
-        service.rate("USTRANGER", TEAM, review_id, RatingEntry(5, 5))
+        service.rate(
+            team_id=TEAM, actor_id="USTRANGER", review_id=review_id, entry=RatingEntry(5, 5)
+        )
     with pytest.raises(NotFound, match="review no longer exists"):
-        service.rating_form("UEXEC", TEAM, review_id + 100)
+        service.rating_form(team_id=TEAM, actor_id="UEXEC", review_id=review_id + 100)
 
 
 def test_replies_in_a_review_thread_are_kept_once(
@@ -132,13 +154,41 @@ def test_replies_in_a_review_thread_are_kept_once(
         review = session.get(Review, review_id)
         assert review is not None and review.thread_ts is not None
         channel, thread = review.channel_id or "", review.thread_ts
-    first = service.record_reply(TEAM, channel, thread, "UEMEA", "Too slow on pipeline", "5.1")
+    first = service.record_reply(
+        team_id=TEAM,
+        actor_id="UEMEA",
+        channel_id=channel,
+        thread_ts=thread,
+        text="Too slow on pipeline",
+        ts="5.1",
+    )
     assert first is not None and (first.channel_id, first.ts) == (channel, thread)
     assert "1 reply" in first.text + str(first.blocks)
-    assert not service.record_reply(TEAM, channel, thread, "UEMEA", "Too slow on pipeline", "5.1")
-    second = service.record_reply(TEAM, channel, thread, "UGUEST", "A guest's view", "5.2")
+    assert not service.record_reply(
+        team_id=TEAM,
+        actor_id="UEMEA",
+        channel_id=channel,
+        thread_ts=thread,
+        text="Too slow on pipeline",
+        ts="5.1",
+    )
+    second = service.record_reply(
+        team_id=TEAM,
+        actor_id="UGUEST",
+        channel_id=channel,
+        thread_ts=thread,
+        text="A guest's view",
+        ts="5.2",
+    )
     assert second is not None and "2 replies" in str(second.blocks)
-    assert not service.record_reply(TEAM, channel, "9.9", "UEMEA", "elsewhere", "5.3")
+    assert not service.record_reply(
+        team_id=TEAM,
+        actor_id="UEMEA",
+        channel_id=channel,
+        thread_ts="9.9",
+        text="elsewhere",
+        ts="5.3",
+    )
     rows = _responses(engine)
     assert [(r.person_id, r.reply_text, r.key) for r in rows] == [
         (org.emea_lead.id, "Too slow on pipeline", "reply:5.1"),
@@ -150,13 +200,31 @@ def test_an_owner_closes_their_goals_from_the_close_out_dm(
     service: ReviewService, org: Org, engine: Engine
 ) -> None:
     review_id = _open(service, "emea")
-    view = service.close_out("UREP", TEAM, review_id, 3, GoalStatus.ACHIEVED)
+    view = service.close_out(
+        team_id=TEAM,
+        actor_id="UREP",
+        review_id=review_id,
+        goal_number=3,
+        outcome=GoalStatus.ACHIEVED,
+    )
     assert view is not None and view.open_goals == ()
     assert [(g.number, g.status) for g in view.goals] == [(3, GoalStatus.ACHIEVED)]
-    again = service.close_out("UREP", TEAM, review_id, 3, GoalStatus.ACHIEVED)  # a double tap
+    again = service.close_out(
+        team_id=TEAM,
+        actor_id="UREP",
+        review_id=review_id,
+        goal_number=3,
+        outcome=GoalStatus.ACHIEVED,
+    )  # a double tap
     assert again == view
     with pytest.raises(InvalidInput, match="G-3 is already closed as achieved"):
-        service.close_out("UREP", TEAM, review_id, 3, GoalStatus.MISSED)
+        service.close_out(
+            team_id=TEAM,
+            actor_id="UREP",
+            review_id=review_id,
+            goal_number=3,
+            outcome=GoalStatus.MISSED,
+        )
     assert _goal(engine, 3).closed_at == AT
 
 
@@ -164,7 +232,13 @@ def test_carry_over_copies_the_goal_into_the_next_quarter_linked_to_it(
     service: ReviewService, org: Org, engine: Engine
 ) -> None:
     review_id = _open(service, "emea")
-    view = service.close_out("UREP", TEAM, review_id, 3, GoalStatus.CARRIED_OVER)
+    view = service.close_out(
+        team_id=TEAM,
+        actor_id="UREP",
+        review_id=review_id,
+        goal_number=3,
+        outcome=GoalStatus.CARRIED_OVER,
+    )
     assert view is not None
     closed = view.goals[0]
     assert (closed.status, closed.carried_to, closed.next_period) == (
@@ -182,12 +256,36 @@ def test_only_the_owner_or_a_lead_closes_a_goal_and_only_of_the_review(
 ) -> None:
     review_id = _open(service, "emea")
     with pytest.raises(PermissionDenied, match="Only the owner of G-3 or a lead of its unit"):
-        service.close_out("UMARK", TEAM, review_id, 3, GoalStatus.MISSED)
+        service.close_out(
+            team_id=TEAM,
+            actor_id="UMARK",
+            review_id=review_id,
+            goal_number=3,
+            outcome=GoalStatus.MISSED,
+        )
     with pytest.raises(InvalidInput, match="G-4 is not part of this review"):
-        service.close_out("UADMIN", TEAM, review_id, 4, GoalStatus.MISSED)
+        service.close_out(
+            team_id=TEAM,
+            actor_id="UADMIN",
+            review_id=review_id,
+            goal_number=4,
+            outcome=GoalStatus.MISSED,
+        )
     with pytest.raises(InvalidInput, match="achieved, missed or carried over"):
-        service.close_out("UREP", TEAM, review_id, 3, GoalStatus.DROPPED)
-    view = service.close_out("USALES", TEAM, review_id, 3, GoalStatus.MISSED)  # lead above
+        service.close_out(
+            team_id=TEAM,
+            actor_id="UREP",
+            review_id=review_id,
+            goal_number=3,
+            outcome=GoalStatus.DROPPED,
+        )
+    view = service.close_out(
+        team_id=TEAM,
+        actor_id="USALES",
+        review_id=review_id,
+        goal_number=3,
+        outcome=GoalStatus.MISSED,
+    )  # lead above
     assert view is not None and view.owner_name == "Rob Rep"
 
 
@@ -210,14 +308,18 @@ def test_the_close_out_dm_is_composed_until_nothing_is_left(
     message = service.compose_closeout(row)
     assert message is not None and message.channel == "UREP"
     assert "Carry over" in str(message.blocks)
-    service.close_out("UREP", TEAM, review_id, 3, GoalStatus.MISSED)
+    service.close_out(
+        team_id=TEAM, actor_id="UREP", review_id=review_id, goal_number=3, outcome=GoalStatus.MISSED
+    )
     assert service.compose_closeout(row) is None
 
 
 def test_carrying_over_with_the_goal_command_links_the_copy_too(
     engine: Engine, org: Org, clock: FixedClock
 ) -> None:
-    closed = build_services(engine, clock).goals.close("USALES", TEAM, 3, GoalStatus.CARRIED_OVER)
+    closed = build_services(engine, clock).goals.close(
+        team_id=TEAM, actor_id="USALES", goal_number=3, status=GoalStatus.CARRIED_OVER
+    )
     assert closed.carried_to is not None
     assert closed.carried_to.carried_from_id == closed.goal.id == _goal(engine, 3).id
 
@@ -234,5 +336,7 @@ def test_carrying_over_with_the_goal_command_links_the_copy_too(
 def test_start_without_a_period_picks_the_quarter_under_review(
     engine: Engine, org: Org, day: datetime, quarter: str
 ) -> None:
-    opened = ReviewService(engine, FixedClock(day)).start("UADMIN", TEAM, "sales", None)
+    opened = ReviewService(engine, FixedClock(day)).start(
+        team_id=TEAM, actor_id="UADMIN", unit_key="sales", period=None
+    )
     assert str(opened.quarter) == quarter

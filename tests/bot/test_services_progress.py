@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from bot.domain.goals import HealthCheck
 from bot.services.progress import (
-    HealthCheck,
     RollupNode,
     computed_health,
     cycle_length,

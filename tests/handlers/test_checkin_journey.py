@@ -152,7 +152,11 @@ def test_an_update_by_someone_else_leaves_the_check_in_open(
 ) -> None:
     delivery = _deliver_checkin(run, clock)
     run.services.goals.record_update(
-        "UEMEA", run.org.team_id, 3, 5.0, None, None, "", False, UpdateSource.COMMAND
+        team_id=run.org.team_id,
+        actor_id="UEMEA",
+        goal_number=3,
+        value=5.0,
+        source=UpdateSource.COMMAND,
     )
     assert [u.value for u in _updates(run)] == [5.0]
     assert _status(run, delivery.id) == DeliveryStatus.SENT

@@ -11,9 +11,16 @@ from bot.blocks import ids
 from bot.blocks.review import review_message
 from bot.blocks.review_closeout import closeout_message
 from bot.blocks.review_modal import rating_modal
-from bot.reviews.policy import Diagnosis, DiagnosisKind
-from bot.reviews.scorecard import GoalCounts, GoalLine, Rhythm, Scorecard
-from bot.reviews.views import CloseoutGoal, CloseoutView
+from bot.domain.review import (
+    CloseoutGoal,
+    CloseoutView,
+    Diagnosis,
+    DiagnosisKind,
+    GoalCounts,
+    GoalLine,
+    Rhythm,
+    Scorecard,
+)
 from handlers.actions.review import REVIEW_ACTIONS
 from handlers.events import EVENTS
 from handlers.events.review import REVIEW_EVENTS

@@ -1,5 +1,8 @@
 """Reviews in ``goalbot export``: one readable record per review, beside the raw rows.
 
+Pure, over the exported rows: the plan's export writes everything of a workspace, its reviews
+included, without depending on ``bot.reviews``.
+
 The JSON export already holds every ``reviews`` and ``review_responses`` row; this adds
 ``review_summaries``: the unit, the quarter, where the thread is, the scorecard's headline
 numbers and diagnosis, and the ratings (count and means) and replies collected.

@@ -1,4 +1,8 @@
-"""What the goal service takes and returns: drafts, edits, summaries and details."""
+"""Goals as the layers above see them: drafts, edits, results, summaries and details.
+
+The services return these; ``bot.blocks`` renders them. ``GoalSummary`` is a repository row
+(``storage.repositories.goals.GoalRow``) with its progress, health and latest update.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,6 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
-from bot.services.context import goal_label
-from bot.services.progress import HealthCheck
 from storage.models import (
     Csf,
     Direction,
@@ -20,8 +22,30 @@ from storage.models import (
     Unit,
     Visibility,
 )
+from storage.repositories.goals import GoalRow
 
+GOAL_PREFIX = "G-"
 OPEN_STATUSES = frozenset({GoalStatus.DRAFT, GoalStatus.ACTIVE})
+
+
+def goal_label(number: int) -> str:
+    """How people see a goal's number: ``G-12``."""
+    return f"{GOAL_PREFIX}{number}"
+
+
+@dataclass(frozen=True)
+class HealthCheck:
+    """Health computed from the numbers, and whether the goal has gone stale."""
+
+    health: Health | None
+    stale: bool
+
+    @property
+    def label(self) -> str:
+        """What to show: ``stale`` overrides the health; ``unknown`` when not measurable."""
+        if self.stale:
+            return "stale"
+        return self.health.value if self.health is not None else "unknown"
 
 
 class Keep(enum.Enum):
@@ -120,22 +144,10 @@ class RecordedUpdate:
 
 
 @dataclass(frozen=True)
-class GoalSummary:
-    """One line of a goal list: who, where, how far, how healthy, how fresh."""
+class GoalSummary(GoalRow):
+    """One line of a goal list: the goal's row (what, who, where: ``GoalRow``'s columns) and
+    how far, how healthy and how fresh it is."""
 
-    goal_id: int
-    number: int
-    title: str
-    status: GoalStatus
-    period: str
-    parent_id: int | None
-    unit_id: int
-    unit_name: str
-    owner_id: int
-    owner_name: str
-    owner_slack_id: str
-    metric_unit: str | None
-    weight: float
     progress: float | None
     latest_value: float | None
     reported_health: Health | None
@@ -145,6 +157,28 @@ class GoalSummary:
     stale: bool
     last_update_at: datetime | None
     rolled_up: float | None = None
+
+    @classmethod
+    def of(
+        cls,
+        row: GoalRow,
+        *,
+        progress: float | None,
+        health: HealthCheck,
+        latest: GoalUpdate | None,
+    ) -> GoalSummary:
+        """A goal row with its progress, computed health and latest update (None: none yet)."""
+        return cls(
+            **{column.name: getattr(row, column.name) for column in fields(GoalRow)},
+            progress=progress,
+            latest_value=latest.value if latest is not None else None,
+            reported_health=latest.health if latest is not None else None,
+            confidence=latest.confidence if latest is not None else None,
+            blocker=latest.blocker if latest is not None else False,
+            computed_health=health.health,
+            stale=health.stale,
+            last_update_at=latest.created_at if latest is not None else None,
+        )
 
     @property
     def label(self) -> str:

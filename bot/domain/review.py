@@ -1,15 +1,37 @@
-"""A unit's quarterly scorecard as plain values, stored with its review as JSON.
+"""A quarterly review as plain values: the diagnosis, a unit's scorecard, and what the review's
+Slack surfaces show (thread, rating modal, close-out DM, the starter's reply).
 
-The scorecard is a snapshot taken when the review opens: the thread shows it, the golden
+The rules and the measuring are ``bot.reviews``' (``policy``, ``measure``); ``bot.blocks`` renders
+these. The scorecard is a snapshot taken when the review opens: the thread shows it, the golden
 tests pin it, ``goalbot export`` writes it. ``to_json``/``from_json`` round-trip exactly.
 """
 
 from __future__ import annotations
 
+import enum
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from bot.reviews.policy import Diagnosis, DiagnosisKind
+from bot.domain.periods import Period
+from storage.models import DeliveryStatus, GoalStatus
+
+
+class DiagnosisKind(enum.StrEnum):
+    """What the review concludes about a unit's quarter."""
+
+    ON_COURSE = "on_course"
+    STRATEGY = "strategy"
+    EXECUTION = "execution"
+    UNCLEAR = "unclear"
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """The conclusion and the sentence that explains it."""
+
+    kind: DiagnosisKind
+    text: str
+
 
 SCORECARD_VERSION = 1
 
@@ -124,3 +146,95 @@ def _rounded(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_rounded(item) for item in value]
     return value
+
+
+@dataclass(frozen=True)
+class RatingEntry:
+    """One person's ratings (1 to 10) and answers, as typed in the rating modal."""
+
+    strategy: int
+    execution: int
+    worked: str = ""
+    change: str = ""
+
+
+@dataclass(frozen=True)
+class RatingSummary:
+    """The ratings and thread replies a review has collected so far."""
+
+    ratings: int = 0
+    strategy: float | None = None  # mean of the strategy ratings
+    execution: float | None = None  # mean of the execution ratings
+    replies: int = 0
+
+
+@dataclass(frozen=True)
+class CloseoutGoal:
+    """A goal in an owner's close-out DM: open (with buttons) or how it ended."""
+
+    number: int
+    title: str
+    status: GoalStatus
+    progress: float | None = None
+    carried_to: int | None = None  # the number of its copy in the next period
+    next_period: str = ""
+
+
+@dataclass(frozen=True)
+class CloseoutView:
+    """An owner's close-out DM for one review: their goals of the reviewed unit."""
+
+    review_id: int
+    unit_name: str
+    period: str
+    owner_name: str
+    channel_id: str | None
+    goals: tuple[CloseoutGoal, ...]
+
+    @property
+    def open_goals(self) -> tuple[CloseoutGoal, ...]:
+        """The goals still waiting for an outcome."""
+        return tuple(g for g in self.goals if g.status in {GoalStatus.ACTIVE, GoalStatus.DRAFT})
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """Where one unit's review stands, for the person who started it."""
+
+    review_id: int
+    unit_key: str
+    unit_name: str
+    channel_id: str | None
+    status: DeliveryStatus
+    error: str | None
+
+
+@dataclass(frozen=True)
+class RatingForm:
+    """What the rating modal shows: the review and the person's earlier answers."""
+
+    review_id: int
+    unit_name: str
+    period: str
+    previous: RatingEntry | None
+
+
+@dataclass(frozen=True)
+class ThreadMessage:
+    """A review thread's parent message as it should read now (after a new rating)."""
+
+    channel_id: str
+    ts: str
+    text: str
+    blocks: list[dict[str, object]]
+
+
+@dataclass(frozen=True)
+class OpenedReviews:
+    """What a request to open reviews did: units with a new review, re-armed, without goals."""
+
+    quarter: Period
+    units: tuple[int, ...] = ()  # the units in scope that have goals to review
+    created: tuple[int, ...] = ()
+    rearmed: int = 0
+    without_goals: tuple[str, ...] = ()  # names of units asked for that have nothing to review

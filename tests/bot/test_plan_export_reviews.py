@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 
 from bot.domain.clock import FixedClock
+from bot.domain.review import RatingEntry
 from bot.plan import export_plan
 from bot.plan.export import CSV_HEADER
 from bot.reviews.service import ReviewService
-from bot.reviews.views import RatingEntry
 from storage.db import unit_of_work
 from storage.models import Review
 from tests.bot.test_review_support import FakeReviewSlack, seed_acme_quarter, subscribe
@@ -32,15 +32,30 @@ def test_json_export_has_reviews_ratings_replies_and_a_summary_of_each(engine: E
     seed_acme_quarter(engine)
     subscribe(engine)
     service = ReviewService(engine, FixedClock(AT))
-    review_id = service.start("UADMIN", TEAM, "sales", None).created[0]
+    review_id = service.start(
+        team_id=TEAM, actor_id="UADMIN", unit_key="sales", period=None
+    ).created[0]
     service.post_due(FakeReviewSlack())
-    service.rate("UEXEC", TEAM, review_id, RatingEntry(8, 6, "Weekly reviews", "Forecasting"))
-    service.rate("USALES", TEAM, review_id, RatingEntry(7, 5))
+    service.rate(
+        team_id=TEAM,
+        actor_id="UEXEC",
+        review_id=review_id,
+        entry=RatingEntry(8, 6, "Weekly reviews", "Forecasting"),
+    )
+    service.rate(team_id=TEAM, actor_id="USALES", review_id=review_id, entry=RatingEntry(7, 5))
     with unit_of_work(engine) as session:
         review = session.get(Review, review_id)
         assert review is not None
         thread = (review.channel_id or "", review.thread_ts or "")
-    service.record_reply(TEAM, *thread, "UEMEA", "We started late", "7.1")
+    channel_id, thread_ts = thread
+    service.record_reply(
+        team_id=TEAM,
+        actor_id="UEMEA",
+        channel_id=channel_id,
+        thread_ts=thread_ts,
+        text="We started late",
+        ts="7.1",
+    )
 
     document = json.loads(_export(engine, "json"))
 
@@ -70,7 +85,7 @@ def test_the_csv_export_is_unchanged_by_reviews(engine: Engine) -> None:
     before = _export(engine, "csv")
     subscribe(engine)
     service = ReviewService(engine, FixedClock(AT))
-    service.start("UADMIN", TEAM, None, None)
+    service.start(team_id=TEAM, actor_id="UADMIN", unit_key=None, period=None)
     service.post_due(FakeReviewSlack())
     after = _export(engine, "csv")
     assert after == before

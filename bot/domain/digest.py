@@ -1,4 +1,5 @@
-"""What a weekly digest says, as plain values: built by ``content``, rendered by ``bot.blocks``.
+"""What a weekly digest says, as plain values: built by ``bot.digest.content``, rendered by
+``bot.blocks.digest``.
 
 Goals are referred to by id; the renderer looks their titles, owners and units up in the
 labels fetched for exactly the goals the digest shows.
