@@ -92,7 +92,7 @@ def _build(home: HomeService, team_id: str, lead: str, sql: SqlTimer, latest: Sq
     sql.reset()
     latest.reset()
     started = time.perf_counter()
-    data = home.for_person(team_id, lead)
+    data = home.for_person(team_id=team_id, slack_user_id=lead)
     gathered = time.perf_counter()
     view = home_view(
         my_goals=data.my_goals,

@@ -1,6 +1,6 @@
 """Generated orgs shared by the benchmarks of one process, so each scale is written once.
 
-``shared_org("postgres", quick=False)`` generates the full org (``bench/generate.py``) into a
+``shared_org("postgres", quick=False)`` generates the full org (``bench/orggen/build.py``) into a
 fresh database the first time it is asked for and hands back the same one afterwards; the
 databases are dropped when the process ends (or at :func:`release_orgs`). Benchmarks that
 only read (App Home, digests) share it; a benchmark that changes the data should generate an
@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import backend_named, fresh_database
-from bench.generate import NOW, QUICK_SCALE, GeneratedOrg, OrgSize, generate
+from bench.orggen.build import NOW, QUICK_SCALE, GeneratedOrg, OrgSize, generate
 from storage.db import make_engine
 
 _orgs: dict[tuple[str, bool], tuple[str, GeneratedOrg]] = {}

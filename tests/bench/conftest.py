@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, Table, select
 
-from bench.generate import NOW, GeneratedOrg, OrgSize, generate
+from bench.orggen.build import NOW, GeneratedOrg, OrgSize, generate
 from bot.domain.cascade import alignment_problem, find_cycle
 from bot.domain.periods import parse_period
 from storage.models import Csf, Goal, GoalUpdate, Person, Unit, Workspace

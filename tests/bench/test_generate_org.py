@@ -6,7 +6,7 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from bench.generate import OrgSize
+from bench.orggen.build import OrgSize
 from bench.orggen.timeline import split
 from bench.orggen.vocabulary import ZONES
 from bot.domain.periods import parse_period

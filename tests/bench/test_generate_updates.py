@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlmodel import SQLModel
 
-from bench.generate import NOW, OrgSize, generate, main
+from bench.generate import main
+from bench.orggen.build import NOW, OrgSize, generate
 from bench.orggen.timeline import UPDATE_WINDOW, Timeline
 from bot.domain.clock import FixedClock
 from bot.domain.periods import Period
@@ -97,7 +98,7 @@ def test_the_lead_with_about_n_goals_sees_them_on_their_home(generated: Generate
     assert expected == min((u.open_goals for u in org.units), key=lambda n: (abs(n - 60), n))
     engine = generated.engine
     home = HomeService(engine, GoalService(engine, FixedClock(org.now))).for_person(
-        org.team_id, lead
+        team_id=org.team_id, slack_user_id=lead
     )
     assert [len(goals) for _, goals in home.led_units] == [expected]
     assert home.my_goals
@@ -108,7 +109,9 @@ def test_the_bot_adds_rows_after_the_generated_ones(generated: Generated) -> Non
     goal = table_rows(engine, TABLES[4])[0]
     owner = next(p for p in table_rows(engine, TABLES[2]) if p["id"] == goal["owner_id"])
     service = GoalService(engine, FixedClock(org.now))
-    recorded = service.record_update(owner["slack_user_id"], org.team_id, goal["number"], value=1.0)
+    recorded = service.record_update(
+        team_id=org.team_id, actor_id=owner["slack_user_id"], goal_number=goal["number"], value=1.0
+    )
     assert recorded.update.id == SIZE.updates + 1
 
 
