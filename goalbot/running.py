@@ -6,6 +6,8 @@ import logging
 from datetime import UTC, datetime
 
 import click
+from apscheduler.schedulers.background import BackgroundScheduler
+from slack_sdk import WebClient
 
 from bot.application import build_services
 from bot.checkins.planning import preview_checkins
@@ -15,8 +17,15 @@ from bot.digest.planning import digest_plan_lines, preview_digests
 from bot.domain.clock import FixedClock
 from bot.services.people import workspace_defaults
 from goalbot.context import CliContext, fails_cleanly, url_clock
+from goalbot.health import SLACK_CHECK_SECONDS, Check, EverySoOften, Readiness
 from goalbot.interval import start_scheduler
-from goalbot.serve import finish_acked_work, http_server, serve_socket_mode, stop_on_sigterm
+from goalbot.serve import (
+    GoalbotWsgi,
+    finish_acked_work,
+    http_server,
+    serve_socket_mode,
+    stop_on_sigterm,
+)
 from goalbot.slack_client import make_web_client
 from goalbot.tick import digest_summary, make_tick
 from handlers.app import create_app
@@ -70,16 +79,16 @@ def serve(
     if scheduler:
         pacer = per_minute(settings.goalbot_send_per_minute)
         ticking = start_scheduler(make_tick(obj.engine, clock, services, client, pacer=pacer))
+    readiness = Readiness(obj.engine, readiness_checks(client, ticking))
+    port = port or settings.port
     stop_on_sigterm()
     try:
         if socket_mode:
-            serve_socket_mode(app, app_token)
+            serve_socket_mode(app, app_token, readiness, host=host, port=port)
         else:
-            server = http_server(app, obj.engine, host=host, port=port or settings.port)
+            server = http_server(GoalbotWsgi(app, readiness), host=host, port=port)
             logger.info(
-                "goalbot serving HTTP on %s:%s (/slack/events, /healthz)",
-                host,
-                port or settings.port,
+                "goalbot serving HTTP on %s:%s (/slack/events, /healthz, /readyz)", host, port
             )
             server.run()  # returns on SIGTERM or Ctrl-C, once requests in progress are answered
     except (SystemExit, KeyboardInterrupt):
@@ -130,3 +139,13 @@ def sync_users(obj: CliContext) -> None:
     services = build_services(obj.engine, obj.clock, workspace_defaults(obj.settings))
     count = sync_people(services, client)
     click.echo(f"synced {count} people")
+
+
+def readiness_checks(client: WebClient, ticking: BackgroundScheduler | None) -> dict[str, Check]:
+    """What ``/readyz`` checks beside the database: Slack takes the token, the tick runs."""
+    checks: dict[str, Check] = {
+        "slack": EverySoOften(lambda: bool(client.auth_test().get("ok")), SLACK_CHECK_SECONDS)
+    }
+    if ticking is not None:
+        checks["scheduler"] = lambda: bool(ticking.running)
+    return checks

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import signal
 import threading
@@ -12,80 +11,66 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
-from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 from waitress import wasyncore
-from waitress.server import create_server
+from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
+from goalbot.health import Readiness, health_app, not_found
 from handlers.deferred import AFTER_ACK, REQUESTS
-from storage.db import ping
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # typeshed's WSGI types exist for type checkers only
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
-    from waitress.server import BaseWSGIServer, MultiSocketServer
+    from _typeshed.wsgi import WSGIApplication as WsgiApp
 
 logger = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
-HEALTH_PATH = "/healthz"
 SERVER_THREADS = 16
 DRAIN_SECONDS = 30
 """How long a stopping server waits for acked work to finish."""
 
 
 class GoalbotWsgi:
-    """The WSGI application: Slack's endpoint plus a health check."""
+    """The WSGI application: Slack's endpoint, ``/healthz`` and ``/readyz``."""
 
-    def __init__(self, app: App, engine: Engine) -> None:
+    def __init__(self, app: App, readiness: Readiness) -> None:
         self._slack = SlackRequestHandler(app, path=EVENTS_PATH)
-        self._engine = engine
+        self._routes = health_app(readiness, self._slack_request)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        """Route /healthz here and everything else to Bolt."""
-        if environ.get("PATH_INFO") == HEALTH_PATH:
-            return self._health(start_response)
+        """Health and readiness here; everything else to Bolt."""
+        return self._routes(environ, start_response)
+
+    def _slack_request(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
         with REQUESTS.request():
             return self._slack(environ, start_response)
 
-    def _health(self, start_response: StartResponse) -> Iterable[bytes]:
-        try:
-            healthy = ping(self._engine)
-        except SQLAlchemyError:
-            logger.exception("health check: the database does not answer")
-            healthy = False
-        status = "200 OK" if healthy else "503 Service Unavailable"
-        body = json.dumps({"database": "ok" if healthy else "unavailable"}).encode()
-        start_response(status, [("Content-Type", "application/json")])
-        return [body]
-
 
 def http_server(
-    app: App,
-    engine: Engine,
+    wsgi: WsgiApp,
     *,
     host: str,
     port: int,
     threads: int = SERVER_THREADS,
     socket_map: dict[int, Any] | None = None,
 ) -> BaseWSGIServer | MultiSocketServer:
-    """A waitress server for the app (port 0 picks a free one); call ``run()`` to serve."""
+    """A waitress server for a WSGI app (port 0 picks a free one); call ``run()`` to serve."""
     return create_server(
-        GoalbotWsgi(app, engine),
-        map=socket_map,
-        host=host,
-        port=port,
-        threads=threads,
-        ident="goalbot",
+        wsgi, map=socket_map, host=host, port=port, threads=threads, ident="goalbot"
     )
 
 
 class BackgroundServer:
-    """The same server, run in a thread that stops cleanly (tests, the demo, benchmarks)."""
+    """A waitress server run in a thread that stops cleanly (Socket Mode's health endpoints,
+    tests, the demo, benchmarks)."""
 
-    def __init__(self, app: App, engine: Engine, *, host: str = "127.0.0.1", threads: int = 8):
+    def __init__(
+        self, wsgi: WsgiApp, *, host: str = "127.0.0.1", port: int = 0, threads: int = 8
+    ) -> None:
         self._map: dict[int, Any] = {}
         self._server = http_server(
-            app, engine, host=host, port=0, threads=threads, socket_map=self._map
+            wsgi, host=host, port=port, threads=threads, socket_map=self._map
         )
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._serve, name="goalbot-http", daemon=True)
@@ -134,12 +119,16 @@ def socket_mode_handler(app: App, app_token: str) -> SocketModeHandler:
     return SocketModeHandler(app, app_token)
 
 
-def serve_socket_mode(app: App, app_token: str) -> None:
-    """Serve over Socket Mode until stopped; then disconnect, so no new request arrives while
-    the acknowledged work finishes."""
+def serve_socket_mode(
+    app: App, app_token: str, readiness: Readiness, *, host: str, port: int
+) -> None:
+    """Serve over Socket Mode until stopped, with ``/healthz`` and ``/readyz`` on `port`; then
+    disconnect, so no new request arrives while the acknowledged work finishes."""
     handler = socket_mode_handler(app, app_token)
-    logger.info("goalbot serving in Socket Mode")
-    try:
-        handler.start()  # type: ignore[no-untyped-call]
-    finally:
-        handler.close()  # type: ignore[no-untyped-call]
+    health = BackgroundServer(health_app(readiness, not_found), host=host, port=port, threads=2)
+    logger.info("goalbot serving in Socket Mode; health on %s", health.url)
+    with health:
+        try:
+            handler.start()  # type: ignore[no-untyped-call]
+        finally:
+            handler.close()  # type: ignore[no-untyped-call]

@@ -15,7 +15,8 @@ from bot.domain.clock import Clock
 from devkit.people import SlackDriver, eventually
 from devkit.standin import SlackStandin
 from devkit.standin.state import Identity
-from goalbot.serve import BackgroundServer
+from goalbot.health import Readiness
+from goalbot.serve import BackgroundServer, GoalbotWsgi
 from goalbot.slack_client import make_web_client
 from handlers.app import create_app
 from storage.db import unit_of_work
@@ -66,7 +67,7 @@ def running_goalbot(engine: Engine, clock: Clock) -> Iterator[Running]:
         settings = settings_for(slack)
         services = build_services(engine, clock)
         app = create_app(settings, services, make_web_client(settings))
-        with BackgroundServer(app, engine) as server:
+        with BackgroundServer(GoalbotWsgi(app, Readiness(engine))) as server:
             driver = SlackDriver(slack, server.url, SIGNING_SECRET)
             yield Running(slack, driver, services, engine, org, server.url)
 

@@ -7,14 +7,16 @@ import logging
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterable
 from io import StringIO
 
 import pytest
+from sqlalchemy import Engine
 from sqlmodel import select
 
 from devkit.people import eventually
+from goalbot.health import EverySoOften, Readiness, health_app, not_found
 from goalbot.logs import RedactTokens, configure_logging
-from goalbot.serve import GoalbotWsgi
 from handlers.deferred import SORRY
 from storage.db import make_engine, unit_of_work
 from storage.models import GoalUpdate, ProcessedEvent
@@ -57,22 +59,50 @@ def test_a_retried_event_is_processed_once(run: Running, goals: Goals) -> None:
     assert [update.value for update in _updates(run)] == [12.0]
 
 
-def test_health_answers_when_the_database_does(run: Running) -> None:
+def test_health_and_readiness_answer_when_the_database_does(run: Running) -> None:
     with urllib.request.urlopen(run.url + "/healthz", timeout=5) as answer:
+        assert answer.status == 200
+        assert json.loads(answer.read()) == {"status": "alive"}
+    with urllib.request.urlopen(run.url + "/readyz", timeout=5) as answer:
         assert answer.status == 200
         assert json.loads(answer.read()) == {"database": "ok"}
 
 
-def test_health_is_503_when_the_database_does_not_answer() -> None:
-    engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none", pool_pre_ping=False)
+def _get(app: Callable[..., Iterable[bytes]], path: str) -> tuple[str, object]:
     statuses: list[str] = []
-    wsgi = GoalbotWsgi.__new__(GoalbotWsgi)
-    wsgi._engine = engine  # the Slack half of the app is not needed for /healthz
-    body = b"".join(
-        wsgi({"PATH_INFO": "/healthz"}, lambda status, headers: statuses.append(status))
+    body = b"".join(app({"PATH_INFO": path}, lambda status, headers: statuses.append(status)))
+    return statuses[0], json.loads(body)
+
+
+def test_readiness_is_503_when_the_database_does_not_answer_and_liveness_stays_200() -> None:
+    engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none", pool_pre_ping=False)
+    app = health_app(Readiness(engine, {"scheduler": lambda: True}), not_found)
+    assert _get(app, "/readyz") == (
+        "503 Service Unavailable",
+        {"database": "failing", "scheduler": "ok"},
     )
-    assert statuses == ["503 Service Unavailable"]
-    assert json.loads(body) == {"database": "unavailable"}
+    assert _get(app, "/healthz") == ("200 OK", {"status": "alive"})
+    assert _get(app, "/elsewhere")[0] == "404 Not Found"
+
+
+def test_a_check_that_raises_fails_readiness_and_slow_checks_are_cached(engine: Engine) -> None:
+    calls: list[float] = []
+    now = [0.0]
+
+    def slack() -> bool:
+        calls.append(now[0])
+        if len(calls) == 1:
+            raise ConnectionError("Slack is down")
+        return True
+
+    cached = EverySoOften(slack, 60, monotonic=lambda: now[0])
+    readiness = Readiness(engine, {"slack": cached})
+    assert readiness.report() == {"database": "ok", "slack": "failing"}
+    now[0] = 30
+    assert readiness.report()["slack"] == "failing"  # not asked again within the minute
+    now[0] = 61
+    assert readiness.report() == {"database": "ok", "slack": "ok"}
+    assert calls == [0.0, 61]
 
 
 def test_unknown_paths_are_404(run: Running) -> None:
