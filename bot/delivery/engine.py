@@ -56,20 +56,7 @@ UNSURE = (
 )
 
 
-class Claim(leases.Held, Protocol):
-    """What the engine reads of a claimed row (besides its id, workspace and attempt)."""
-
-    @property
-    def due_at(self) -> datetime: ...
-
-    @property
-    def lease_until(self) -> datetime: ...
-
-    @property
-    def recovering(self) -> bool: ...
-
-
-C = TypeVar("C", bound=Claim)
+C = TypeVar("C", bound=leases.Claimed)
 
 
 @dataclass(frozen=True)

@@ -90,7 +90,7 @@ class ReviewOutbox(BaseOutbox[ClaimedReview]):
             tag=review_tag(claim.id),
             channel=claim.channel_id,
             user_id=None,
-            since=claim.started_at - CLOCK_SKEW,
+            since=claim.due_at - CLOCK_SKEW,
         )
 
     def compose(self, claim: ClaimedReview) -> Composed:

@@ -54,20 +54,14 @@ class NewDigest:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class ClaimedDigest:
-    """A digest row this sender holds until `lease_until`; `attempt` fences later writes."""
+@dataclass(frozen=True, kw_only=True)
+class ClaimedDigest(leases.Claimed):
+    """A digest row this sender holds, with its subscription's channel and scope."""
 
-    id: int
-    team_id: str
     subscription_id: int
     channel_id: str
     unit_id: int | None
     week_key: str
-    due_at: datetime
-    attempt: int
-    lease_until: datetime
-    recovering: bool  # an earlier claim ran out of lease: it may have posted
     message_ts: str | None  # the main message, when an earlier claim recorded it
     error: str | None
 
@@ -160,23 +154,12 @@ def _describe(
         .order_by(d.due_at, d.id)
     )
     claimed = []
-    for gid, team, subscription, channel, unit, week, due, ts in session.execute(query):
-        attempt, error = held[gid]
-        recovering = attempt > 1 and (error == POSTING or ts is not None)
+    for row in session.execute(query).mappings():
+        attempt, error = held[row["id"]]
+        recovering = attempt > 1 and (error == POSTING or row["message_ts"] is not None)
         claimed.append(
             ClaimedDigest(
-                gid,
-                team,
-                subscription,
-                channel,
-                unit,
-                week,
-                due,
-                attempt,
-                until,
-                recovering,
-                ts,
-                error,
+                **row, attempt=attempt, lease_until=until, recovering=recovering, error=error
             )
         )
     return claimed

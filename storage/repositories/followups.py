@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import cast
 
 from sqlalchemy import Table, and_, exists, select, true, update
@@ -17,13 +17,13 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from storage.models import DeliveryKind, DeliveryStatus, Unit
-from storage.repositories.outbox import OUTBOX, PERSON, WORKSPACE
+from storage.repositories.outbox import OUTBOX, PERSON, WORKSPACE, OwnerRhythm
 
 UNIT = cast(Table, Unit.__table__)  # type: ignore[attr-defined]
 
 
-@dataclass(frozen=True)
-class OpenCheckin:
+@dataclass(frozen=True, kw_only=True)
+class OpenCheckin(OwnerRhythm):
     """A check-in sent and not answered, with what its owner's rule is built from."""
 
     id: int
@@ -34,15 +34,6 @@ class OpenCheckin:
     sent_at: datetime
     has_reminder: bool
     escalation_enabled: bool
-    tz: str | None
-    checkin_weekday: int | None
-    checkin_time: str | None
-    away_until: date | None
-    cadence: str
-    workspace_weekday: int
-    workspace_time: str
-    workspace_tz: str
-    holidays: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -35,17 +35,16 @@ from storage.models import DeliveryStatus
 ERROR_LENGTH = 500
 
 
-class Held(Protocol):
-    """What fences a write: the row, its workspace and the claim's attempt number."""
+@dataclass(frozen=True, kw_only=True)
+class Claimed:
+    """A row this sender holds until `lease_until`; `attempt` fences every later write."""
 
-    @property
-    def id(self) -> int: ...
-
-    @property
-    def team_id(self) -> str: ...
-
-    @property
-    def attempt(self) -> int: ...
+    id: int
+    team_id: str
+    due_at: datetime
+    attempt: int
+    lease_until: datetime
+    recovering: bool  # an earlier claim ran out of lease: it may have posted
 
 
 @dataclass(frozen=True)
@@ -154,7 +153,7 @@ def count(session: Session, statement: Any, params: Any = None) -> int:
 def finish(
     session: Session,
     table: Table,
-    claim: Held,
+    claim: Claimed,
     *,
     also: ColumnElement[bool] | None = None,
     **values: Any,
@@ -169,17 +168,19 @@ def finish(
     return count(session, update(table).where(where).values(**values)) == 1
 
 
-def mark_failed(*, session: Session, table: Table, claim: Held, error: str) -> bool:
+def mark_failed(*, session: Session, table: Table, claim: Claimed, error: str) -> bool:
     """Give up on a row without delivering it, keeping the reason."""
     return _close(session, table, claim, DeliveryStatus.FAILED, error)
 
 
-def mark_skipped(*, session: Session, table: Table, claim: Held, reason: str) -> bool:
+def mark_skipped(*, session: Session, table: Table, claim: Claimed, reason: str) -> bool:
     """Record a claimed row as deliberately not sent (too late, nothing to say)."""
     return _close(session, table, claim, DeliveryStatus.SKIPPED, reason)
 
 
-def _close(session: Session, table: Table, claim: Held, status: DeliveryStatus, why: str) -> bool:
+def _close(
+    session: Session, table: Table, claim: Claimed, status: DeliveryStatus, why: str
+) -> bool:
     return finish(session, table, claim, status=status, lease_until=None, error=why[:ERROR_LENGTH])
 
 
@@ -187,7 +188,7 @@ def release(
     *,
     session: Session,
     table: Table,
-    claim: Held,
+    claim: Claimed,
     retry_at: datetime,
     count_attempt: bool,
     error: str | None = None,
@@ -207,7 +208,7 @@ def release(
 
 
 def hold_unsure(
-    *, session: Session, table: Table, claim: Held, check_at: datetime, error: str
+    *, session: Session, table: Table, claim: Claimed, check_at: datetime, error: str
 ) -> bool:
     """Keep a row whose post may have reached Slack in `sending`, to be checked from `check_at`."""
     return finish(session, table, claim, lease_until=check_at, error=error[:ERROR_LENGTH])

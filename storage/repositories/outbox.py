@@ -48,13 +48,11 @@ UNIQUE_KEY = ["team_id", "person_id", "kind", "period_key"]
 CHUNK = 2000  # ids per IN list (SQLite allows 32,766 bound variables)
 
 
-@dataclass(frozen=True)
-class DueOwner:
-    """An owner whose next check-in is due (or unset), with their workspace's settings."""
+@dataclass(frozen=True, kw_only=True)
+class OwnerRhythm:
+    """What an owner's check-in rule is built from: their own day, time and zone (None: the
+    workspace's), whether they are away, and their workspace's rhythm."""
 
-    person_id: int
-    team_id: str
-    next_checkin_at: datetime | None
     tz: str | None
     checkin_weekday: int | None
     checkin_time: str | None
@@ -64,6 +62,15 @@ class DueOwner:
     workspace_time: str
     workspace_tz: str
     holidays: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DueOwner(OwnerRhythm):
+    """An owner whose next check-in is due (or unset), with their rhythm."""
+
+    person_id: int
+    team_id: str
+    next_checkin_at: datetime | None
     last_due_at: datetime | None = None
 
 
@@ -89,19 +96,13 @@ class NextCheckin:
     next_checkin_at: datetime
 
 
-@dataclass(frozen=True)
-class ClaimedDelivery:
-    """An outbox row this sender holds until `lease_until`; `attempt` fences later writes."""
+@dataclass(frozen=True, kw_only=True)
+class ClaimedDelivery(leases.Claimed):
+    """A DM outbox row this sender holds (check-in, reminder, escalation or close-out)."""
 
-    id: int
-    team_id: str
     person_id: int
     kind: DeliveryKind
     period_key: str
-    due_at: datetime
-    attempt: int
-    lease_until: datetime
-    recovering: bool  # an earlier claim's outcome is unknown: look in Slack before posting
     slack_user_id: str = ""
     known_channel: str | None = None  # the person's DM channel id, if an earlier send gave it
 

@@ -38,25 +38,14 @@ class NewReview:
     diagnosis: str = ""
 
 
-@dataclass(frozen=True)
-class ClaimedReview:
-    """A review this poster holds until ``lease_until``; ``attempt`` fences later writes."""
+@dataclass(frozen=True, kw_only=True)
+class ClaimedReview(leases.Claimed):
+    """A review this poster holds; due from when it was opened (``due_at``: its ``started_at``)."""
 
-    id: int
-    team_id: str
     unit_id: int
     period: str
     channel_id: str
-    started_at: datetime
-    attempt: int
-    lease_until: datetime
-    recovering: bool  # an earlier claim may have posted it: look in the channel first
     scorecard: dict[str, Any]
-
-    @property
-    def due_at(self) -> datetime:
-        """A review is due from when it was opened."""
-        return self.started_at
 
 
 NO_CHANNEL = "no review channel"
@@ -118,7 +107,7 @@ CLAIMS = leases.OutboxTable(
     order_by=(REVIEW.c.id,),
     returning=[
         *(REVIEW.c[name] for name in ("id", "team_id", "unit_id", "period", "channel_id")),
-        REVIEW.c.started_at,
+        REVIEW.c.started_at.label("due_at"),
         REVIEW.c.attempts.label("attempt"),
         REVIEW.c.scorecard,
     ],

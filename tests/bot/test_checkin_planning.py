@@ -126,18 +126,18 @@ def test_planning_by_group_matches_planning_each_owner() -> None:
     now = SLOT + timedelta(hours=3)
     owners = [
         DueOwner(
-            n,
-            "T1",
-            None if n % 7 == 0 else SLOT - timedelta(days=n % 20),
-            ZONES[n % 5],
-            n % 5,
-            None if n % 3 else "09:00",
-            None,
-            ("weekly", "biweekly", "monthly")[n % 3],
-            3,
-            "10:00",
-            "UTC",
-            (),
+            person_id=n,
+            team_id="T1",
+            next_checkin_at=None if n % 7 == 0 else SLOT - timedelta(days=n % 20),
+            tz=ZONES[n % 5],
+            checkin_weekday=n % 5,
+            checkin_time=None if n % 3 else "09:00",
+            away_until=None,
+            cadence=("weekly", "biweekly", "monthly")[n % 3],
+            workspace_weekday=3,
+            workspace_time="10:00",
+            workspace_tz="UTC",
+            holidays=(),
         )
         for n in range(1, 300)
     ]
