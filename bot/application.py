@@ -17,6 +17,7 @@ from bot.services.csfs import CsfService
 from bot.services.events import EventLedger
 from bot.services.goals import GoalService
 from bot.services.home import HomeService
+from bot.services.inbox import InboxService
 from bot.services.people import PeopleService
 from bot.services.replies import ReplyService
 from bot.services.workspace import Directory, WorkspaceService
@@ -35,6 +36,7 @@ class Services:
     replies: ReplyService
     checkins: CheckinService
     events: EventLedger
+    inbox: InboxService
     reviews: ReviewService
     digests: DigestService
 
@@ -54,6 +56,7 @@ def build_services(
         replies=ReplyService(goals),
         checkins=CheckinService(engine, clock),
         events=EventLedger(engine, clock),
+        inbox=InboxService(engine, clock),
         reviews=ReviewService(engine, clock),
         digests=DigestService(engine, clock),
     )

@@ -37,9 +37,10 @@ class Settings(BaseSettings):
     slack_api_url: str = SLACK_API_URL
     port: int = Field(default=3000, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"  # json: one JSON object a line
 
     # Workspace defaults, applied when a workspace is first seen.
-    goalbot_team_id: str = "T00000000"
+    goalbot_team_id: str | None = None  # the CLI's workspace when no SLACK_BOT_TOKEN tells it
     goalbot_timezone: str = "UTC"
     goalbot_fiscal_year_start_month: int = Field(default=1, ge=1, le=12)
     goalbot_cadence: Literal["weekly", "biweekly", "monthly"] = "weekly"
@@ -54,6 +55,11 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
 
     @field_validator("slack_api_url")
     @classmethod

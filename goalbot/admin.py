@@ -55,14 +55,21 @@ def tree_line(depth: int, goal: GoalSummary) -> str:
 @click.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
-    "--team", "team_id", default=None, help="Workspace (default: the file's, or the only one)."
+    "--team",
+    "team_id",
+    default=None,
+    help="Workspace (default: SLACK_BOT_TOKEN's, else GOALBOT_TEAM_ID, the file's, the only one).",
 )
 @click.pass_obj
 @fails_cleanly
 def import_(obj: CliContext, path: Path, team_id: str | None) -> None:
     """Load a strategic plan (YAML) or a goals table (CSV); nothing is written on any error."""
+
+    def choose(from_file: str | None) -> str | None:
+        return obj.import_team(team_id, from_file, str(path))
+
     try:
-        result = import_plan(obj.engine, path, obj.clock, team_id or obj.explicit_team_id)
+        result = import_plan(obj.engine, path, obj.clock, choose_team=choose)
     except PlanErrors as problems:
         for problem in problems.errors:
             click.echo(str(problem), err=True)
@@ -84,7 +91,12 @@ def import_(obj: CliContext, path: Path, team_id: str | None) -> None:
     default=None,
     help="File to write (default: standard output).",
 )
-@click.option("--team", "team_id", default=None, help="Workspace (default: GOALBOT_TEAM_ID).")
+@click.option(
+    "--team",
+    "team_id",
+    default=None,
+    help="Workspace (default: SLACK_BOT_TOKEN's, else GOALBOT_TEAM_ID, else the only one).",
+)
 @click.pass_obj
 @fails_cleanly
 def export(

@@ -18,6 +18,7 @@ import click
 from goalbot.admin import export, import_, migrate, tree
 from goalbot.context import CliContext
 from goalbot.logs import configure_logging
+from goalbot.operating import status, worker
 from goalbot.running import serve, sync_users, tick
 
 PLUGIN_GROUP = "goalbot.commands"
@@ -35,13 +36,13 @@ def cli(ctx: click.Context, env_file: Path | None) -> None:
     """goalbot: strategy execution in Slack. Goals, check-ins, digests and reviews."""
     ctx.obj = CliContext(env_file)
     try:
-        configure_logging(ctx.obj.settings.log_level)
+        configure_logging(ctx.obj.settings.log_level, ctx.obj.settings.log_format)
     except Exception as exc:  # noqa: BLE001  (a bad setting is reported, not a traceback)
         click.echo(f"goalbot: invalid settings: {exc}", err=True)
         sys.exit(2)
 
 
-for command in (migrate, import_, export, tree, serve, tick, sync_users):
+for command in (migrate, import_, export, tree, serve, worker, status, tick, sync_users):
     cli.add_command(command)
 
 

@@ -5,8 +5,9 @@
 - ``GET /readyz``: 200 when the database answers, Slack accepts the bot token (``auth.test``,
   checked at most once a minute) and the scheduler runs (when this process runs one); 503
   otherwise, with each check's state in the JSON body, so traffic goes elsewhere meanwhile.
+- ``GET /metrics``: every Prometheus series (``goalbot.metrics``), in the text format.
 
-Both are served beside ``/slack/events`` in HTTP mode, and on ``PORT`` in Socket Mode.
+All three are served beside ``/slack/events`` in HTTP mode, and on ``PORT`` in Socket Mode.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from goalbot.metrics import CONTENT_TYPE, exposition
 from storage.db import ping
 
 if TYPE_CHECKING:
@@ -30,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 HEALTH_PATH = "/healthz"
 READY_PATH = "/readyz"
+METRICS_PATH = "/metrics"
 SLACK_CHECK_SECONDS = 60.0
 
 Check = Callable[[], bool]
@@ -87,7 +90,8 @@ class EverySoOften:
 def health_app(
     readiness: Readiness, fallback: Callable[[WSGIEnvironment, StartResponse], Iterable[bytes]]
 ) -> Callable[[WSGIEnvironment, StartResponse], Iterable[bytes]]:
-    """A WSGI app answering ``/healthz`` and ``/readyz`` and handing every other path on."""
+    """A WSGI app answering ``/healthz``, ``/readyz`` and ``/metrics`` and handing every other
+    path on."""
 
     def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO")
@@ -97,14 +101,22 @@ def health_app(
             report = readiness.report()
             ready = all(state == "ok" for state in report.values())
             return _json(start_response, "200 OK" if ready else "503 Service Unavailable", report)
+        if path == METRICS_PATH:
+            return _metrics(start_response)
         return fallback(environ, start_response)
 
     return app
 
 
 def not_found(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-    """404 for every path: what a health-only server answers beside its two endpoints."""
+    """404 for every path: what a health-only server answers beside its endpoints."""
     return _json(start_response, "404 Not Found", {"error": "not found"})
+
+
+def _metrics(start_response: StartResponse) -> Iterable[bytes]:
+    data = exposition()
+    start_response("200 OK", [("Content-Type", CONTENT_TYPE), ("Content-Length", str(len(data)))])
+    return [data]
 
 
 def _json(start_response: StartResponse, status: str, body: object) -> Iterable[bytes]:

@@ -9,16 +9,16 @@ import click
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk import WebClient
 
-from bot.application import build_services
+from bot.application import Services, build_services
 from bot.checkins.planning import preview_checkins
 from bot.checkins.reports import plan_lines
-from bot.delivery.pacing import per_minute
 from bot.digest.planning import digest_plan_lines, preview_digests
 from bot.domain.clock import FixedClock
 from bot.services.people import workspace_defaults
-from goalbot.context import CliContext, fails_cleanly, url_clock
+from goalbot.context import CliContext, SlackUnreachable, fails_cleanly, url_clock
 from goalbot.health import SLACK_CHECK_SECONDS, Check, EverySoOften, Readiness
 from goalbot.interval import start_scheduler
+from goalbot.metrics import watch_backlog
 from goalbot.serve import (
     GoalbotWsgi,
     finish_acked_work,
@@ -27,9 +27,10 @@ from goalbot.serve import (
     stop_on_sigterm,
 )
 from goalbot.slack_client import make_web_client
-from goalbot.tick import digest_summary, make_tick
+from goalbot.tick import digest_summary, make_pacer, make_tick
 from handlers.app import create_app
 from handlers.events.people import sync_people
+from handlers.inbox import InboxWorker
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,13 @@ logger = logging.getLogger(__name__)
     help="Run the check-in tick every 30 s (--no-scheduler: `goalbot tick` drives it, e.g. cron).",
 )
 @click.option(
+    "--work/--no-work",
+    default=True,
+    show_default=True,
+    help="Do the work of acknowledged requests in this process (--no-work: store them for "
+    "`goalbot worker` processes).",
+)
+@click.option(
     "--clock-url",
     default=None,
     metavar="URL",
@@ -64,6 +72,7 @@ def serve(
     host: str,
     port: int | None,
     scheduler: bool,
+    work: bool,
     clock_url: str | None,
 ) -> None:
     """Run the Slack app: /goal, buttons, modals, App Home and DMs."""
@@ -73,13 +82,16 @@ def serve(
     app_token = settings.require("SLACK_APP_TOKEN", "run in Socket Mode") if socket_mode else ""
     clock = url_clock(clock_url) if clock_url else obj.clock
     services = build_services(obj.engine, clock, workspace_defaults(settings))
-    client = make_web_client(settings)
-    app = create_app(settings, services, client, socket_mode=socket_mode)
+    pacer = make_pacer(obj.engine, settings.goalbot_send_per_minute)
+    client = make_web_client(settings, on_post_rate_limited=pacer.pause)
+    learn_workspace(obj, services)
+    app = create_app(settings, services, client, socket_mode=socket_mode, work_in_process=work)
+    inbox = InboxWorker(app, services.inbox).start() if work else None  # and what others left
     ticking = None
     if scheduler:
-        pacer = per_minute(settings.goalbot_send_per_minute)
         ticking = start_scheduler(make_tick(obj.engine, clock, services, client, pacer=pacer))
     readiness = Readiness(obj.engine, readiness_checks(client, ticking))
+    watch_backlog(obj.engine, clock.now)
     port = port or settings.port
     stop_on_sigterm()
     try:
@@ -88,12 +100,16 @@ def serve(
         else:
             server = http_server(GoalbotWsgi(app, readiness), host=host, port=port)
             logger.info(
-                "goalbot serving HTTP on %s:%s (/slack/events, /healthz, /readyz)", host, port
+                "goalbot serving HTTP on %s:%s (/slack/events, /healthz, /readyz, /metrics)",
+                host,
+                port,
             )
             server.run()  # returns on SIGTERM or Ctrl-C, once requests in progress are answered
     except (SystemExit, KeyboardInterrupt):
         pass
     finally:
+        if inbox is not None:
+            inbox.stop()
         if ticking is not None:
             ticking.shutdown(wait=False)  # a tick cut short is resumed by the next (leases)
         finish_acked_work()
@@ -120,8 +136,9 @@ def tick(obj: CliContext, at: datetime | None, dry_run: bool) -> None:
             click.echo(line)
         return
     services = build_services(obj.engine, clock, workspace_defaults(obj.settings))
-    pacer = per_minute(obj.settings.goalbot_send_per_minute)
-    client = make_web_client(obj.settings)
+    pacer = make_pacer(obj.engine, obj.settings.goalbot_send_per_minute)
+    client = make_web_client(obj.settings, on_post_rate_limited=pacer.pause)
+    warn_if_elsewhere(obj)
     report = make_tick(obj.engine, clock, services, client, pacer=pacer)()
     click.echo(
         f"planned {report.plan.planned}, skipped {report.plan.skipped}, "
@@ -139,6 +156,41 @@ def sync_users(obj: CliContext) -> None:
     services = build_services(obj.engine, obj.clock, workspace_defaults(obj.settings))
     count = sync_people(services, client)
     click.echo(f"synced {count} people")
+
+
+def learn_workspace(obj: CliContext, services: Services) -> None:
+    """serve: learn the token's workspace from ``auth.test`` and record it (so the CLI knows it
+    too); a refused token stops serve (exit 2), an unreachable Slack is only logged (``/readyz``
+    says so until it answers)."""
+    try:
+        team = obj.token_team
+    except SlackUnreachable as exc:
+        logger.warning("%s; serving anyway", exc)
+        return
+    if team is None:
+        return
+    warn_if_elsewhere(obj)
+    services.people.ensure_workspace(team_id=team.id)
+    logger.info("goalbot serves workspace %s", team)
+
+
+def warn_if_elsewhere(obj: CliContext) -> None:
+    """Log a warning when the database holds workspaces, none of them the token's: the plan
+    was imported into a workspace Slack's requests never name."""
+    try:
+        team = obj.token_team
+    except SlackUnreachable:
+        return  # said once already, or the tick's first post will say it
+    known = obj.known_team_ids
+    if team is not None and known and team.id not in known:
+        logger.warning(
+            "SLACK_BOT_TOKEN is for workspace %s, but the database holds only %s: their "
+            "check-ins, digests and reviews go out with this token. Was the plan imported into "
+            "the wrong workspace? (`goalbot import --team %s PLAN.yaml`)",
+            team,
+            ", ".join(known),
+            team.id,
+        )
 
 
 def readiness_checks(client: WebClient, ticking: BackgroundScheduler | None) -> dict[str, Check]:

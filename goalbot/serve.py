@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import signal
 import threading
@@ -16,6 +17,7 @@ from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
 from goalbot.health import Readiness, health_app, not_found
 from handlers.deferred import AFTER_ACK, REQUESTS
+from handlers.payloads import MAX_BODY_BYTES, problem_with
 
 if TYPE_CHECKING:  # typeshed's WSGI types exist for type checkers only
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -44,7 +46,40 @@ class GoalbotWsgi:
         self, environ: WSGIEnvironment, start_response: StartResponse
     ) -> Iterable[bytes]:
         with REQUESTS.request():
+            refusal = _read_body(environ)
+            if refusal is not None:
+                status, reason = refusal
+                logger.warning("refused a request to %s: %s", environ.get("PATH_INFO"), reason)
+                return _plain(start_response, status, reason)
             return self._slack(environ, start_response)
+
+
+def _read_body(environ: WSGIEnvironment) -> tuple[str, str] | None:
+    """Read a POST's body (at most ``MAX_BODY_BYTES``) and check its shape; the status and
+    reason to refuse it with, or None (the body is put back for Bolt)."""
+    if environ.get("REQUEST_METHOD", "GET") != "POST":
+        return None
+    declared = str(environ.get("CONTENT_LENGTH") or "").strip()
+    if declared and not declared.isdigit():
+        return "400 Bad Request", "the Content-Length is not a number"
+    if declared and int(declared) > MAX_BODY_BYTES:
+        return "413 Content Too Large", f"the body is over {MAX_BODY_BYTES} bytes"
+    stream = environ["wsgi.input"]
+    body = stream.read(int(declared)) if declared else stream.read(MAX_BODY_BYTES + 1)
+    if len(body) > MAX_BODY_BYTES:
+        return "413 Content Too Large", f"the body is over {MAX_BODY_BYTES} bytes"
+    problem = problem_with(body, str(environ.get("CONTENT_TYPE") or ""))
+    if problem is not None:
+        return "400 Bad Request", problem
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    return None
+
+
+def _plain(start_response: StartResponse, status: str, reason: str) -> Iterable[bytes]:
+    data = f"{reason}\n".encode()
+    start_response(status, [("Content-Type", "text/plain; charset=utf-8")])
+    return [data]
 
 
 def http_server(
@@ -57,7 +92,13 @@ def http_server(
 ) -> BaseWSGIServer | MultiSocketServer:
     """A waitress server for a WSGI app (port 0 picks a free one); call ``run()`` to serve."""
     return create_server(
-        wsgi, map=socket_map, host=host, port=port, threads=threads, ident="goalbot"
+        wsgi,
+        map=socket_map,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="goalbot",
+        max_request_body_size=MAX_BODY_BYTES,  # waitress answers 413 itself, reading no more
     )
 
 

@@ -25,11 +25,19 @@ from slack_bolt.kwargs_injection import Args
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.services.inbox import AlreadyApplied, Held, InboxService
+from handlers.inbox import INBOX, REPLAYED, STORED, InboxSetup
+from storage.repositories.inbox import ClaimedRequest
+
 logger = logging.getLogger(__name__)
 
 SORRY = (
     "Sorry, something went wrong on goalbot's side and nothing was changed. "
     "It has been logged for the admins; please try again in a minute."
+)
+APPLIED_BEFORE = (
+    "goalbot restarted while answering you: what you asked for was done before the restart, "
+    "so it was not done again."
 )
 LISTENER_THREADS = 8
 """Workers for after-ack work; more would only contend for the GIL on a small machine."""
@@ -141,29 +149,84 @@ AFTER_ACK = AckFirstExecutor(LISTENER_THREADS)
 def after_ack(
     handler: Callable[..., None], *, executor: Executor = AFTER_ACK
 ) -> Callable[[Args], None]:
-    """A listener that acks at once and queues ``handler`` on ``executor``.
+    """A listener that acks at once and does ``handler``'s work after, from the inbox row the
+    request was stored as (``handlers.inbox``).
 
     Use as ``app.action(ACTION_ID)(after_ack(handler))``. The handler declares the Bolt
     arguments it needs (``body``, ``respond``, ``client``...) as a normal listener does and
-    must not call ``ack`` (that has happened); its errors are logged and the person is told.
-    The arguments are handed over as Bolt built them for this request: nothing else uses them
-    once the ack is sent, so no copy is needed (Bolt's own *lazy* listeners deep-copy the
-    whole request, which doubled the cost of an ack).
+    must not call ``ack`` (that has happened); its errors are logged, the person is told, and
+    the row is parked. Live, the work is queued on ``executor`` (or left to ``goalbot worker``
+    processes); replayed by a worker, it runs at once in the worker's thread. The arguments are
+    handed over as Bolt built them for this request: nothing else uses them once the ack is
+    sent, so no copy is needed (Bolt's own *lazy* listeners deep-copy the whole request, which
+    doubled the cost of an ack).
     """
     names = list(inspect.signature(handler).parameters)
 
     def work(args: Args) -> None:
-        try:
-            handler(**{name: getattr(args, name) for name in names})
-        except Exception as error:  # noqa: BLE001 -- reported to the user, traceback logged
-            report_error(error, args.body, args.respond, args.client)
+        handler(**{name: getattr(args, name) for name in names})
 
     def ack_then_queue(args: Args) -> None:
         args.ack()
-        executor.submit(work, args)
+        setup: InboxSetup | None = args.context.get(INBOX)
+        replayed = args.context.get(REPLAYED)
+        stored = args.context.get(STORED)
+        if setup is not None and replayed is not None:
+            _work_stored(setup.inbox, replayed, work, args)
+        elif setup is not None and stored is not None:
+            if setup.take:
+                executor.submit(_work_stored, setup.inbox, stored, work, args)
+        else:
+            executor.submit(_reported, work, args)
 
     ack_then_queue.__name__ = getattr(handler, "__name__", "listener")
     return ack_then_queue
+
+
+def stored_inline(handler: Callable[..., None]) -> Callable[[Args], None]:
+    """A listener that works before its ack (a modal submission: its field errors travel in
+    the ack), inside its inbox row: the effects and the row's mark commit together."""
+    names = list(inspect.signature(handler).parameters)
+
+    def listener(args: Args) -> None:
+        setup: InboxSetup | None = args.context.get(INBOX)
+        held = args.context.get(STORED)
+        call = {name: getattr(args, name) for name in names}
+        if setup is None or held is None:
+            handler(**call)
+            return
+        try:
+            with setup.inbox.working(held):
+                handler(**call)
+        except Exception as error:
+            setup.inbox.park(held, f"{type(error).__name__}: {error}")
+            raise
+
+    listener.__name__ = getattr(handler, "__name__", "listener")
+    return listener
+
+
+def _work_stored(
+    inbox: InboxService, held: Held | ClaimedRequest, work: Callable[[Args], None], args: Args
+) -> None:
+    """Do the work of a stored request; done when it succeeds, parked when it fails."""
+    try:
+        with inbox.working(held):
+            work(args)
+    except AlreadyApplied:
+        logger.warning("inbox request %s: applied before a restart; not applied again", held.id)
+        inbox.finish_applied(held)
+        _say(args, APPLIED_BEFORE)
+    except Exception as error:  # noqa: BLE001 -- reported to the user, traceback logged
+        report_error(error, args.body, args.respond, args.client)
+        inbox.park(held, f"{type(error).__name__}: {error}")
+
+
+def _reported(work: Callable[[Args], None], args: Args) -> None:
+    try:
+        work(args)
+    except Exception as error:  # noqa: BLE001 -- reported to the user, traceback logged
+        report_error(error, args.body, args.respond, args.client)
 
 
 def report_error(
@@ -171,15 +234,24 @@ def report_error(
 ) -> None:
     """Log the traceback; tell the person something went wrong without showing internals."""
     logger.error("unhandled error in a listener", exc_info=error)
+    _tell(body, respond, client, SORRY)
+
+
+def _say(args: Args, text: str) -> None:
+    _tell(args.body, args.respond, args.client, text)
+
+
+def _tell(body: dict[str, Any], respond: Respond | None, client: WebClient, text: str) -> None:
+    """An ephemeral answer where the request has a response_url, else a DM."""
     try:
         if respond is not None and respond.response_url:
-            respond(text=SORRY, response_type="ephemeral", replace_original=False)
+            respond(text=text, response_type="ephemeral", replace_original=False)
             return
         user = _who_asked(body)
         if user:
-            client.chat_postMessage(channel=user, text=SORRY)
-    except SlackApiError:
-        logger.exception("could not tell the user about the error")
+            client.chat_postMessage(channel=user, text=text)
+    except (SlackApiError, OSError):
+        logger.exception("could not tell the user")
 
 
 def _who_asked(body: dict[str, Any]) -> str | None:

@@ -111,6 +111,7 @@ class DeliveryStatus(enum.StrEnum):
     SKIPPED = "skipped"
     MISSED = "missed"
     FAILED = "failed"
+    DONE = "done"  # an inbox request whose work is finished
 
 
 def _enum(enum_type: type[enum.StrEnum]) -> Any:
@@ -414,3 +415,46 @@ class ProcessedEvent(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=128)
     team_id: str = Field(max_length=32)
     created_at: datetime
+
+
+class SendBudget(SQLModel, table=True):
+    """A token bucket shared by every process that posts (``bot/delivery/budget.py``).
+
+    One row per budget (``key``: the Slack method and workspace it paces). The bucket is kept
+    as its *theoretical arrival time* (GCRA): ``tat`` is the instant, in seconds since the
+    epoch, at which the bucket would be full again; a post may go out at ``now`` when
+    ``tat - (burst - 1) / rate <= now``, and takes ``1 / rate`` seconds from it. A 429 moves
+    ``tat`` past the ``Retry-After`` for every process at once.
+    """
+
+    __tablename__ = "send_budget"
+
+    key: str = Field(primary_key=True, max_length=64)
+    tat: float = 0.0
+
+
+class InboxRequest(SQLModel, table=True):
+    """One request Slack sent, stored before it was acknowledged, until its work is done.
+
+    Claimed like an outbox row (``storage/repositories/leases.py``): ``pending`` (or
+    ``sending`` under a lease while a worker does it), then ``done``; ``failed`` is parked,
+    with its error. ``request_key`` (the SHA-256 of the payload) makes a replayed request,
+    or an event Slack retries, one row. ``applied_at`` is set in the same transaction as the
+    work's database effects, so a worker that picks the row up again never applies it twice.
+    """
+
+    __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_status_due_at", "status", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    kind: str = Field(max_length=16)  # command, action, view, options, event
+    request_key: str = Field(max_length=64, unique=True)
+    body: dict[str, Any] = Field(default_factory=dict, sa_column=_json_dict())
+    status: DeliveryStatus = Field(default=DeliveryStatus.PENDING, sa_type=_enum(DeliveryStatus))
+    due_at: datetime  # when it arrived
+    lease_until: datetime | None = None
+    attempts: int = 0
+    applied_at: datetime | None = None
+    done_at: datetime | None = None
+    error: str | None = Field(default=None, max_length=500)

@@ -131,5 +131,5 @@ def clock() -> FixedClock:
 def _clean_slack_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never see real Slack credentials, and Bolt never switches to OAuth."""
     for name in list(os.environ):
-        if name.startswith("SLACK_") or name in {"DATABASE_URL", "PORT", "LOG_LEVEL"}:
+        if name.startswith("SLACK_") or name in {"DATABASE_URL", "PORT", "LOG_LEVEL", "LOG_FORMAT"}:
             monkeypatch.delenv(name, raising=False)

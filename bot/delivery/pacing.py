@@ -4,9 +4,10 @@ Slack allows about one message a second per channel (every check-in goes to a di
 so that one does not bind) plus a workspace-wide cap it does not publish; one large integrator
 sends about 525 messages a minute (docs/slack.md). The default, 5 messages a second sustained
 (300 a minute) with bursts of 5, stays well under that; ``GOALBOT_SEND_PER_MINUTE`` sets it
-(``goalbot serve`` and ``goalbot tick``). The bucket is per process: with N replicas sending,
-give each about the workspace's cap / N. A 429 pauses the bucket for
-``Retry-After`` seconds, after which it refills from empty.
+(``goalbot serve`` and ``goalbot tick``). A :class:`TokenBucket` is per process; on PostgreSQL
+the processes share one budget instead (``bot.delivery.budget.SharedBudget``, same rate and
+burst), so any number of replicas together stay within the setting. A 429 pauses the bucket
+for ``Retry-After`` seconds, after which it refills from empty.
 """
 
 from __future__ import annotations
@@ -31,7 +32,12 @@ def per_minute(posts: float) -> TokenBucket:
     """A bucket for ``posts`` a minute, bursting at most a second's worth (at least the
     default burst): short stalls between claimed batches are made up, the average holds."""
     rate = posts / 60
-    return TokenBucket(rate=rate, burst=max(DEFAULT_BURST, round(rate)))
+    return TokenBucket(rate=rate, burst=burst_for(rate))
+
+
+def burst_for(rate: float) -> int:
+    """The burst of a bucket of `rate` posts a second: a second's worth, at least the default."""
+    return max(DEFAULT_BURST, round(rate))
 
 
 class Pacer(Protocol):

@@ -40,14 +40,27 @@ from storage.repositories.plan import (
 Desired = Callable[[str, Entry, Row], Row]
 
 
+TeamChoice = Callable[[str | None], str | None]
+"""Given the plan's own ``workspace.team_id`` (None when it names none), the workspace to import
+into (None: the plan's, else the database's only one); raises to refuse the import."""
+
+
 def import_plan(
-    engine: Engine, path: str | Path, clock: Clock, team_id: str | None = None
+    engine: Engine,
+    path: str | Path,
+    clock: Clock,
+    team_id: str | None = None,
+    *,
+    choose_team: TeamChoice | None = None,
 ) -> ImportResult:
-    """Import a YAML plan or a goals CSV into a workspace; raise PlanErrors, writing nothing."""
+    """Import a YAML plan or a goals CSV into a workspace (`team_id`, else what `choose_team`
+    says, else the plan's, else the only one); raise PlanErrors, writing nothing."""
     plan, errors = parse_file(path)
     if not plan.readable:
         raise PlanErrors(errors)
     with unit_of_work(engine) as session:
+        if team_id is None and choose_team is not None:
+            team_id = choose_team(_file_team(plan))
         team = _team_id(session, plan, team_id)
         if isinstance(team, PlanError):
             raise PlanErrors([*errors, team, *validate(plan, ExistingPlan()).errors])
@@ -58,9 +71,13 @@ def import_plan(
         return _load(session, team, plan, existing, checked.people, clock.now())
 
 
-def _team_id(session: Session, plan: Plan, given: str | None) -> str | PlanError:
+def _file_team(plan: Plan) -> str | None:
     from_file = plan.workspace.get("team_id") if plan.workspace else None
-    team = given or from_file or sole_workspace_id(session=session)
+    return str(from_file) if from_file else None
+
+
+def _team_id(session: Session, plan: Plan, given: str | None) -> str | PlanError:
+    team = given or _file_team(plan) or sole_workspace_id(session=session)
     if team:
         return str(team)
     where = plan.workspace.at("team_id") if plan.workspace else Where(plan.file, 1, "workspace")

@@ -23,6 +23,7 @@ from bot.blocks.settings import settings_modal
 from bot.domain.enums import UpdateSource
 from bot.domain.errors import InvalidInput
 from bot.parsing.command import Command, UserRef
+from bot.services.inbox import request_dedup_key
 from handlers.checkin_dm import show_answered
 from handlers.commands.review import review_subcommand
 from handlers.requests import Asker
@@ -107,6 +108,7 @@ def _update(call: Invocation) -> Message:
         health=command.health,
         note=command.text,
         source=UpdateSource.COMMAND,
+        dedup_key=request_dedup_key("update"),
     )
     progress = "" if recorded.progress is None else f" ({recorded.progress:.0%} of the way)"
     if recorded.answered_checkin is not None:

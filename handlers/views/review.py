@@ -15,6 +15,7 @@ from bot.blocks import ids
 from bot.blocks.review_modal import parse_rating
 from bot.domain.errors import GoalbotError
 from bot.domain.review import ThreadMessage
+from handlers.deferred import stored_inline
 from handlers.requests import Asker
 
 logger = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ REVIEW_VIEWS = ids.ALL_REVIEW_VIEW_CALLBACK_IDS
 
 def register_review_views(app: App, services: Services) -> None:
     """Bind the rating modal (inline: its field errors travel in the ack)."""
-    app.view(ids.REVIEW_RATING_VIEW)(rating_submitted(services))
+    app.view(ids.REVIEW_RATING_VIEW)(stored_inline(rating_submitted(services)))
 
 
 def rating_submitted(services: Services) -> Callable[..., None]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     and_,
     false,
+    func,
     or_,
     select,
     true,
@@ -33,6 +34,19 @@ from sqlmodel import Session, SQLModel
 from storage.models import DeliveryStatus
 
 ERROR_LENGTH = 500
+
+
+class Fenced(Protocol):
+    """What fences a write: the row, its workspace and the claim's attempt number."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def team_id(self) -> str: ...
+
+    @property
+    def attempt(self) -> int: ...
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -153,7 +167,7 @@ def count(session: Session, statement: Any, params: Any = None) -> int:
 def finish(
     session: Session,
     table: Table,
-    claim: Claimed,
+    claim: Fenced,
     *,
     also: ColumnElement[bool] | None = None,
     **values: Any,
@@ -168,19 +182,17 @@ def finish(
     return count(session, update(table).where(where).values(**values)) == 1
 
 
-def mark_failed(*, session: Session, table: Table, claim: Claimed, error: str) -> bool:
+def mark_failed(*, session: Session, table: Table, claim: Fenced, error: str) -> bool:
     """Give up on a row without delivering it, keeping the reason."""
     return _close(session, table, claim, DeliveryStatus.FAILED, error)
 
 
-def mark_skipped(*, session: Session, table: Table, claim: Claimed, reason: str) -> bool:
+def mark_skipped(*, session: Session, table: Table, claim: Fenced, reason: str) -> bool:
     """Record a claimed row as deliberately not sent (too late, nothing to say)."""
     return _close(session, table, claim, DeliveryStatus.SKIPPED, reason)
 
 
-def _close(
-    session: Session, table: Table, claim: Claimed, status: DeliveryStatus, why: str
-) -> bool:
+def _close(session: Session, table: Table, claim: Fenced, status: DeliveryStatus, why: str) -> bool:
     return finish(session, table, claim, status=status, lease_until=None, error=why[:ERROR_LENGTH])
 
 
@@ -188,7 +200,7 @@ def release(
     *,
     session: Session,
     table: Table,
-    claim: Claimed,
+    claim: Fenced,
     retry_at: datetime,
     count_attempt: bool,
     error: str | None = None,
@@ -208,7 +220,35 @@ def release(
 
 
 def hold_unsure(
-    *, session: Session, table: Table, claim: Claimed, check_at: datetime, error: str
+    *, session: Session, table: Table, claim: Fenced, check_at: datetime, error: str
 ) -> bool:
     """Keep a row whose post may have reached Slack in `sending`, to be checked from `check_at`."""
     return finish(session, table, claim, lease_until=check_at, error=error[:ERROR_LENGTH])
+
+
+@dataclass(frozen=True)
+class OutboxState:
+    """An outbox at a glance: rows due and waiting, rows claimed now, rows failed for good."""
+
+    table: str
+    due: int
+    leased: int
+    failed: int
+
+
+def state_of(session: Session, outbox: OutboxTable, now: datetime) -> OutboxState:
+    """How many of an outbox's rows are due, leased and failed."""
+    c = outbox.table.c
+    due = and_(
+        c.status == DeliveryStatus.PENDING, or_(c.lease_until.is_(None), c.lease_until <= now)
+    )
+    if outbox.due:
+        due = and_(due, c.due_at <= now)
+    counts = session.execute(
+        select(
+            func.count().filter(due),
+            func.count().filter(c.status == DeliveryStatus.SENDING),
+            func.count().filter(c.status == DeliveryStatus.FAILED),
+        ).select_from(outbox.table)
+    ).one()
+    return OutboxState(outbox.table.name, *(int(n) for n in counts))

@@ -78,8 +78,8 @@ def test_an_invalid_plan_prints_file_line_field_and_writes_nothing(
     code, _, err = invoke("import", str(bad))
     assert code == 1
     assert f"{bad}:" in err and "owner" in err and "nothing was imported" in err
-    code, out, _ = invoke("tree")
-    assert "No open goals yet" in out
+    code, _, err = invoke("tree")  # not even the workspace was written
+    assert code == 2 and "no workspace in the database yet" in err
 
 
 def test_tick_dry_run_sends_nothing(invoke: Invoke) -> None:

@@ -57,7 +57,10 @@ def test_after_ack_acks_before_the_work_and_hands_it_the_arguments_it_declares()
     with AckFirstExecutor(1, requests=InFlight()) as executor:
         listener = after_ack(handler, executor=executor)
         args = SimpleNamespace(
-            ack=lambda: order.append("ack"), body={"type": "block_actions"}, action={"value": "7"}
+            ack=lambda: order.append("ack"),
+            body={"type": "block_actions"},
+            action={"value": "7"},
+            context={},
         )
         listener(cast(Args, args))
         assert finished.wait(WAIT)
@@ -74,7 +77,7 @@ def test_an_error_after_the_ack_is_told_to_the_person() -> None:
     client = SimpleNamespace(chat_postMessage=lambda **kw: told.append(kw))
     with AckFirstExecutor(1, requests=InFlight()) as executor:
         args = SimpleNamespace(
-            ack=lambda: None, body={"user": {"id": "U1"}}, respond=None, client=client
+            ack=lambda: None, body={"user": {"id": "U1"}}, respond=None, client=client, context={}
         )
         after_ack(broken, executor=executor)(cast(Args, args))
     assert len(told) == 1

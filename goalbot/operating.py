@@ -1,0 +1,93 @@
+"""The commands that run and watch the inbox: ``goalbot worker`` and ``goalbot status``."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+import click
+
+from bot.application import build_services
+from bot.services.people import workspace_defaults
+from goalbot.context import CliContext, fails_cleanly
+from goalbot.serve import finish_acked_work, stop_on_sigterm
+from goalbot.slack_client import make_web_client
+from handlers.app import create_app
+from handlers.inbox import POLL_SECONDS, InboxWorker
+from storage.repositories.inbox import Backlog
+from storage.repositories.leases import OutboxState
+
+logger = logging.getLogger(__name__)
+
+
+@click.command()
+@click.option(
+    "--poll",
+    type=click.FloatRange(0.05, 60),
+    default=POLL_SECONDS,
+    show_default=True,
+    help="Seconds between looks at the inbox when it is empty.",
+)
+@click.pass_obj
+@fails_cleanly
+def worker(obj: CliContext, poll: float) -> None:
+    """Do the work of the requests `goalbot serve --no-work` stored, until stopped."""
+    settings = obj.settings
+    services = build_services(obj.engine, obj.clock, workspace_defaults(settings))
+    client = make_web_client(settings)
+    # The stored requests were verified when they arrived: no signing secret is needed here.
+    app = create_app(settings, services, client, socket_mode=True)
+    stop_on_sigterm()
+    logger.info("goalbot worker: doing the work of stored requests")
+    inbox = InboxWorker(app, services.inbox)
+    try:
+        inbox.run(poll=poll)
+    except (SystemExit, KeyboardInterrupt):
+        pass
+    finally:
+        finish_acked_work()
+
+
+@click.command()
+@click.pass_obj
+@fails_cleanly
+def status(obj: CliContext) -> None:
+    """Show the inbox (waiting, being worked on, parked) and each outbox (due, leased, failed)."""
+    services = build_services(obj.engine, obj.clock)
+    now = obj.clock.now()
+    backlog = services.inbox.backlog()
+    for line in inbox_lines(backlog, now, heavy=services.inbox.is_heavy(backlog)):
+        click.echo(line)
+    for line in outbox_lines(services.inbox.outboxes()):
+        click.echo(line)
+
+
+def inbox_lines(backlog: Backlog, now: datetime, *, heavy: bool) -> list[str]:
+    """The inbox as lines of text."""
+    oldest = "" if backlog.oldest is None else f", the oldest since {_ago(now, backlog.oldest)}"
+    lines = [
+        f"inbox: {backlog.waiting} waiting, {backlog.working} being worked on{oldest}"
+        + ("  (backlog: start more workers)" if heavy else "")
+    ]
+    if backlog.parked:
+        lines.append(f"parked ({len(backlog.parked)}, newest first):")
+        lines += [
+            f"  #{p.id} {p.kind} from {p.team_id}, {p.due_at:%Y-%m-%d %H:%M:%S}Z, "
+            f"{p.attempts} attempts: {p.error}"
+            for p in backlog.parked
+        ]
+    return lines
+
+
+def outbox_lines(states: list[OutboxState]) -> list[str]:
+    """Each outbox as a line of text."""
+    width = max((len(state.table) for state in states), default=0)
+    return ["outboxes:"] + [
+        f"  {state.table:<{width}}  due {state.due}, leased {state.leased}, failed {state.failed}"
+        for state in states
+    ]
+
+
+def _ago(now: datetime, then: datetime) -> str:
+    seconds = max(0, int((now - then).total_seconds()))
+    return f"{seconds} s ago" if seconds < 120 else f"{seconds // 60} min ago"
