@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Engine
@@ -17,7 +18,7 @@ from bot.services.csfs import CsfService
 from bot.services.events import EventLedger
 from bot.services.goals import GoalService
 from bot.services.home import HomeService
-from bot.services.inbox import InboxService
+from bot.services.inbox import WAIT, InboxService
 from bot.services.people import PeopleService
 from bot.services.replies import ReplyService
 from bot.services.workspace import Directory, WorkspaceService
@@ -42,9 +43,13 @@ class Services:
 
 
 def build_services(
-    engine: Engine, clock: Clock, workspace_defaults: Mapping[str, Any] | None = None
+    engine: Engine,
+    clock: Clock,
+    workspace_defaults: Mapping[str, Any] | None = None,
+    *,
+    inbox_wait: timedelta = WAIT,
 ) -> Services:
-    """Build every service on one engine and clock."""
+    """Build every service on one engine and clock (`inbox_wait`: see ``bot.services.inbox``)."""
     goals = GoalService(engine, clock)
     return Services(
         goals=goals,
@@ -56,7 +61,7 @@ def build_services(
         replies=ReplyService(goals),
         checkins=CheckinService(engine, clock),
         events=EventLedger(engine, clock),
-        inbox=InboxService(engine, clock),
+        inbox=InboxService(engine, clock, wait=inbox_wait),
         reviews=ReviewService(engine, clock),
         digests=DigestService(engine, clock),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import click
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -81,7 +81,10 @@ def serve(
         socket_mode = settings.slack_app_token is not None
     app_token = settings.require("SLACK_APP_TOKEN", "run in Socket Mode") if socket_mode else ""
     clock = url_clock(clock_url) if clock_url else obj.clock
-    services = build_services(obj.engine, clock, workspace_defaults(settings))
+    inbox_wait = timedelta(seconds=settings.goalbot_inbox_wait_seconds)
+    services = build_services(
+        obj.engine, clock, workspace_defaults(settings), inbox_wait=inbox_wait
+    )
     pacer = make_pacer(obj.engine, settings.goalbot_send_per_minute)
     client = make_web_client(settings, on_post_rate_limited=pacer.pause)
     learn_workspace(obj, services)

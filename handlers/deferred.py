@@ -25,7 +25,7 @@ from slack_bolt.kwargs_injection import Args
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.services.inbox import AlreadyApplied, Held, InboxService
+from bot.services.inbox import AlreadyApplied, Held, InboxService, TakenOver
 from handlers.inbox import INBOX, REPLAYED, STORED, InboxSetup
 from storage.repositories.inbox import ClaimedRequest
 
@@ -198,6 +198,8 @@ def stored_inline(handler: Callable[..., None]) -> Callable[[Args], None]:
         try:
             with setup.inbox.working(held):
                 handler(**call)
+        except TakenOver:
+            raise
         except Exception as error:
             setup.inbox.park(held, f"{type(error).__name__}: {error}")
             raise
@@ -213,6 +215,8 @@ def _work_stored(
     try:
         with inbox.working(held):
             work(args)
+    except TakenOver:
+        logger.info("inbox request %s: another worker took it over; left to it", held.id)
     except AlreadyApplied:
         logger.warning("inbox request %s: applied before a restart; not applied again", held.id)
         inbox.finish_applied(held)

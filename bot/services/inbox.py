@@ -36,7 +36,10 @@ from storage.repositories.leases import OutboxState
 logger = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
-"""How long a worker holds a request; a dead worker's requests are taken over after this."""
+"""How long a worker holds a request it works on; a dead worker's are taken over after this."""
+WAIT = timedelta(seconds=30)
+"""How long a request stored by the serving process waits for that process's own worker before
+any other may take it over (a process killed after its ack leaves its requests this long)."""
 MAX_ATTEMPTS = 5
 RETENTION = timedelta(days=1)
 """Done requests are kept this long: far more than Slack's 5-minute replay window."""
@@ -57,6 +60,10 @@ def request_dedup_key(what: str) -> str | None:
     return None if row is None else f"inbox:{row}:{what}"
 
 
+class TakenOver(Exception):
+    """Another worker holds this request now (it waited longer than its lease)."""
+
+
 class AlreadyApplied(Exception):
     """An earlier attempt applied this request's database effects; this one is rolled back."""
 
@@ -73,9 +80,10 @@ class Held:
 class InboxService:
     """Stores, fences and finishes requests; claims the ones left behind."""
 
-    def __init__(self, engine: Engine, clock: Clock) -> None:
+    def __init__(self, engine: Engine, clock: Clock, *, wait: timedelta = WAIT) -> None:
         self._engine = engine
         self._clock = clock
+        self._wait = wait
 
     def store(
         self, *, team_id: str, kind: str, request_key: str, body: dict[str, Any], take: bool
@@ -91,14 +99,19 @@ class InboxService:
                 request_key=request_key,
                 body=body,
                 now=self._clock.now(),
-                lease=LEASE if take else None,
+                lease=self._wait if take else None,
             )
         return None if row_id is None else Held(row_id, team_id, 1)
 
     @contextmanager
     def working(self, held: Held | ClaimedRequest) -> Iterator[None]:
         """Do a request's work: its first writing unit of work also marks it applied (or is
-        rolled back with :class:`AlreadyApplied`); on success the request is done."""
+        rolled back with :class:`AlreadyApplied`); on success the request is done. Raises
+        :class:`TakenOver`, before any work, when another worker holds the request now."""
+        with unit_of_work(self._engine) as session:
+            now = self._clock.now()
+            if not inbox.relet(session=session, claim=held, until=now + LEASE):
+                raise TakenOver(f"inbox request {held.id} is another worker's now")
         fence = _Fence(held.id, self._clock)
         token = _WORKING_ON.set(held.id)
         try:

@@ -127,6 +127,12 @@ def mark_applied(*, session: Session, row_id: int, now: datetime) -> bool:
     return leases.count(session, statement) == 1
 
 
+def relet(*, session: Session, claim: leases.Fenced, until: datetime) -> bool:
+    """Hold a claimed request until `until` as its work starts; False when another claim has
+    it now."""
+    return leases.finish(session, INBOX, claim, lease_until=until)
+
+
 def mark_done(*, session: Session, claim: leases.Fenced, now: datetime) -> bool:
     """The request's work is finished (fenced by the claim's attempt)."""
     return leases.finish(

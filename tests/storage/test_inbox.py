@@ -9,7 +9,7 @@ from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
 from bot.domain.clock import FixedClock
-from bot.services.inbox import LEASE, RETENTION, AlreadyApplied, InboxService
+from bot.services.inbox import LEASE, RETENTION, WAIT, AlreadyApplied, InboxService
 from storage.db import unit_of_work
 from storage.models import DeliveryStatus, InboxRequest, ProcessedEvent
 
@@ -42,7 +42,9 @@ def test_a_request_is_stored_once_and_a_replay_is_recognised(engine: Engine) -> 
     assert first is not None and again is None
     row = _row(engine, first.id)
     assert (row.status, row.attempts, row.body) == (DeliveryStatus.SENDING, 1, BODY)
-    assert row.lease_until == NOW + LEASE
+    assert (
+        row.lease_until == NOW + WAIT
+    )  # waits that long for this process before others may take it
 
 
 def test_the_work_and_the_applied_mark_commit_together_and_never_twice(engine: Engine) -> None:
