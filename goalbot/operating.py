@@ -12,8 +12,8 @@ from bot.services.people import workspace_defaults
 from goalbot.context import CliContext, fails_cleanly
 from goalbot.serve import finish_acked_work, stop_on_sigterm
 from goalbot.slack_client import make_web_client
+from goalbot.worker import POLL_SECONDS, InboxWorker
 from handlers.app import create_app
-from handlers.inbox import POLL_SECONDS, InboxWorker
 from storage.repositories.inbox import Backlog
 from storage.repositories.leases import OutboxState
 

@@ -28,9 +28,9 @@ from goalbot.serve import (
 )
 from goalbot.slack_client import make_web_client
 from goalbot.tick import digest_summary, make_pacer, make_tick
+from goalbot.worker import InboxWorker
 from handlers.app import create_app
 from handlers.events.people import sync_people
-from handlers.inbox import InboxWorker
 
 logger = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@
   (in-process by default; a separate ``goalbot worker`` in the production shape), inside
   ``InboxService.working``: the work's database effects and the row's applied mark commit
   together, and the row is done once the work is.
-- :class:`InboxWorker` claims the rows nobody finished (their worker died, or the serving
-  process leaves the work to workers) and replays each through the app as Slack sent it, with
-  signature checks skipped (it was verified when it arrived).
+- ``goalbot.worker.InboxWorker`` claims the rows nobody finished (their worker died, or the
+  serving process leaves the work to workers) and replays each through the app as Slack sent
+  it, with signature checks skipped (it was verified when it arrived).
 
 What reaches Slack after a crash, per kind: an ephemeral answer through ``response_url`` may
 arrive twice (posted, then the process died before the row was done: the replay answers
@@ -27,15 +27,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt import BoltRequest, BoltResponse
 
-from bot.services.inbox import MAX_ATTEMPTS, InboxService
-from storage.repositories.inbox import ClaimedRequest
+from bot.services.inbox import InboxService
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +45,6 @@ INLINE_KINDS = frozenset({"view", "options"})
 """Worked on before the ack (their answer travels in it): never replayed."""
 INBOX = "goalbot_inbox"
 """Context key: the inbox of this request (an :class:`InboxSetup`)."""
-POLL_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -120,80 +117,3 @@ def inbox_middleware(
         return next()
 
     return middleware
-
-
-class InboxWorker:
-    """Finishes what the inbox holds: rows whose worker died, and rows left for workers."""
-
-    def __init__(self, app: App, inbox: InboxService, *, batch: int = 10) -> None:
-        self._app, self._inbox, self._batch = app, inbox, batch
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._warned = False
-
-    def run_once(self) -> int:
-        """Claim and work on one batch; how many rows it took."""
-        claimed = self._inbox.claim(self._batch)
-        for row in claimed:
-            self._work(row)
-        return len(claimed)
-
-    def drain(self) -> int:
-        """Work until nothing is left to claim; how many rows in all."""
-        total = 0
-        while taken := self.run_once():
-            total += taken
-        return total
-
-    def start(self, *, poll: float = POLL_SECONDS) -> InboxWorker:
-        """Run in a thread until :meth:`stop`, checking the inbox every `poll` seconds."""
-        self._thread = threading.Thread(
-            target=self._loop, args=(poll,), name="inbox-worker", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def run(self, *, poll: float = POLL_SECONDS) -> None:
-        """Run in this thread until :meth:`stop` (or SystemExit, e.g. from SIGTERM)."""
-        self._loop(poll)
-
-    def stop(self, timeout: float = 30) -> None:
-        """Stop after the row in hand."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def _loop(self, poll: float) -> None:
-        self._inbox.prune()
-        while not self._stop.is_set():
-            try:
-                if self.run_once() == self._batch:
-                    continue  # more may be waiting
-                self._watch_backlog()
-            except Exception:
-                logger.exception("the inbox worker failed; it tries again")
-            self._stop.wait(poll)
-
-    def _watch_backlog(self) -> None:
-        backlog = self._inbox.backlog()
-        heavy = self._inbox.is_heavy(backlog)
-        if heavy and not self._warned:
-            logger.warning(
-                "inbox backlog: %s waiting, %s being worked on, oldest from %s",
-                backlog.waiting,
-                backlog.working,
-                backlog.oldest,
-            )
-        self._warned = heavy
-
-    def _work(self, row: ClaimedRequest) -> None:
-        if row.kind in INLINE_KINDS:
-            self._inbox.finish_without_work(
-                row, "answered in its ack or never acknowledged: not replayed"
-            )
-            return
-        if row.attempt > MAX_ATTEMPTS:
-            self._inbox.park(row, f"gave up after {row.attempt - 1} attempts")
-            return
-        request = BoltRequest(body=row.body, mode="socket_mode", context={REPLAYED: row})
-        self._app.dispatch(request)
