@@ -76,6 +76,10 @@ class DeliveryUncertain(Exception):
     """The call failed in a way that leaves open whether Slack posted the message."""
 
 
+POST_FAILURES = (RateLimited, PostRejected, DeliveryUncertain)
+"""Every way a post can fail: what a best-effort post (a thread's reply) catches."""
+
+
 class Poster(Protocol):
     """Posts messages to Slack, finds one posted before by its tag, uploads files."""
 

@@ -25,12 +25,11 @@ from bot.delivery.outcomes import Outcome, SendReport
 from bot.delivery.pacing import Pacer
 from bot.delivery.tags import digest_tag
 from bot.delivery.types import (
-    DeliveryUncertain,
+    POST_FAILURES,
     OutgoingMessage,
     Poster,
     PostRejected,
     PostResult,
-    RateLimited,
     Upload,
 )
 from bot.digest.chart import render_png
@@ -134,7 +133,7 @@ class DigestOutbox(BaseOutbox[ClaimedDigest]):
             message = OutgoingMessage(claim.channel_id, reply.text, reply.blocks, thread_ts=ts)
             try:
                 self.poster.post(message)
-            except (RateLimited, PostRejected, DeliveryUncertain) as exc:
+            except POST_FAILURES as exc:
                 logger.warning(
                     "digest %s: part %s not posted in its thread: %s", claim.id, number, exc
                 )
@@ -165,7 +164,7 @@ class DigestOutbox(BaseOutbox[ClaimedDigest]):
                 return ["chart left out: the app lacks the files:write scope"]
             logger.warning("digest %s: chart not uploaded: %s", claim.id, exc.error)
             return [f"chart not uploaded: {exc.error}"]
-        except (RateLimited, DeliveryUncertain) as exc:
+        except POST_FAILURES as exc:  # rate limited, or unsure (a refusal is handled above)
             logger.warning("digest %s: chart not uploaded: %s", claim.id, exc)
             return [f"chart not uploaded: {exc}"]
         self.charts += 1
