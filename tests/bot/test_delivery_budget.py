@@ -165,3 +165,13 @@ def test_concurrent_takes_on_postgresql_never_share_a_slot(pg_engines: list[Engi
 
 def test_the_table_is_part_of_the_schema(engine: Engine) -> None:
     assert "send_budget" in SQLModel.metadata.tables
+
+
+def test_the_tick_shares_the_budget_on_postgresql_and_paces_itself_on_sqlite(
+    engine: Engine,
+) -> None:
+    from goalbot.tick import make_pacer
+
+    pacer = make_pacer(engine, 300)
+    expected = SharedBudget if engine.dialect.name == "postgresql" else TokenBucket
+    assert type(pacer) is expected
