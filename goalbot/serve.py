@@ -6,6 +6,7 @@ import io
 import logging
 import signal
 import threading
+import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -16,8 +17,9 @@ from waitress import wasyncore
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
 from goalbot.health import Readiness, health_app, not_found
+from goalbot.metrics import observe_ack
 from handlers.deferred import AFTER_ACK, REQUESTS
-from handlers.payloads import MAX_BODY_BYTES, problem_with
+from handlers.payloads import MAX_BODY_BYTES, check
 
 if TYPE_CHECKING:  # typeshed's WSGI types exist for type checkers only
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -45,35 +47,38 @@ class GoalbotWsgi:
     def _slack_request(
         self, environ: WSGIEnvironment, start_response: StartResponse
     ) -> Iterable[bytes]:
+        started = time.perf_counter()
         with REQUESTS.request():
-            refusal = _read_body(environ)
+            kind, refusal = _read_body(environ)
             if refusal is not None:
                 status, reason = refusal
                 logger.warning("refused a request to %s: %s", environ.get("PATH_INFO"), reason)
                 return _plain(start_response, status, reason)
-            return self._slack(environ, start_response)
+            answer = self._slack(environ, start_response)
+        observe_ack(kind, time.perf_counter() - started)
+        return answer
 
 
-def _read_body(environ: WSGIEnvironment) -> tuple[str, str] | None:
-    """Read a POST's body (at most ``MAX_BODY_BYTES``) and check its shape; the status and
-    reason to refuse it with, or None (the body is put back for Bolt)."""
+def _read_body(environ: WSGIEnvironment) -> tuple[str, tuple[str, str] | None]:
+    """Read a POST's body (at most ``MAX_BODY_BYTES``) and check its shape: its kind, and the
+    status and reason to refuse it with, or None (the body is put back for Bolt)."""
     if environ.get("REQUEST_METHOD", "GET") != "POST":
-        return None
+        return "other", None
     declared = str(environ.get("CONTENT_LENGTH") or "").strip()
     if declared and not declared.isdigit():
-        return "400 Bad Request", "the Content-Length is not a number"
+        return "other", ("400 Bad Request", "the Content-Length is not a number")
     if declared and int(declared) > MAX_BODY_BYTES:
-        return "413 Content Too Large", f"the body is over {MAX_BODY_BYTES} bytes"
+        return "other", ("413 Content Too Large", f"the body is over {MAX_BODY_BYTES} bytes")
     stream = environ["wsgi.input"]
     body = stream.read(int(declared)) if declared else stream.read(MAX_BODY_BYTES + 1)
     if len(body) > MAX_BODY_BYTES:
-        return "413 Content Too Large", f"the body is over {MAX_BODY_BYTES} bytes"
-    problem = problem_with(body, str(environ.get("CONTENT_TYPE") or ""))
-    if problem is not None:
-        return "400 Bad Request", problem
+        return "other", ("413 Content Too Large", f"the body is over {MAX_BODY_BYTES} bytes")
+    checked = check(body, str(environ.get("CONTENT_TYPE") or ""))
+    if checked.problem is not None:
+        return checked.kind, ("400 Bad Request", checked.problem)
     environ["wsgi.input"] = io.BytesIO(body)
     environ["CONTENT_LENGTH"] = str(len(body))
-    return None
+    return checked.kind, None
 
 
 def _plain(start_response: StartResponse, status: str, reason: str) -> Iterable[bytes]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from datetime import datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
 from bot.domain.clock import Clock
+from bot.domain.errors import GoalbotError
 from bot.domain.goals import (
     OPEN_STATUSES,
     ClosedGoal,
@@ -116,6 +119,26 @@ class GoalService:
                 raise
             return repeat
 
+    def record_all(
+        self, *, team_id: str, actor_id: str, entries: Sequence[tuple[int, UpdateEntry]]
+    ) -> list[RecordedUpdate | GoalbotError]:
+        """Record several updates (goal number, entry) in one unit of work: each one's result,
+        or the error that refused it (checked before anything of it is written)."""
+        for attempt in (1, 2):
+            try:
+                with unit_of_work(self._engine) as session:
+                    now = self._clock.now()
+                    return [
+                        _recorded_or_refused(session, actor_id, team_id, number, entry, now)
+                        for number, entry in entries
+                    ]
+            except IntegrityError:
+                # A concurrent delivery of the same updates won the race: their dedup keys now
+                # find its rows.
+                if attempt == 2 or any(entry.dedup_key is None for _, entry in entries):
+                    raise
+        raise AssertionError("unreachable")
+
     def _create_once(self, team_id: str, actor_id: str, draft: GoalDraft) -> CreatedGoal:
         with unit_of_work(self._engine) as session:
             now = self._clock.now()
@@ -155,3 +178,12 @@ class GoalService:
         """(depth, summary) pairs of open goals in tree order, with roll-ups."""
         with unit_of_work(self._engine) as session:
             return goal_reads.goal_tree(session, team_id, self._clock.now(), unit_key, period)
+
+
+def _recorded_or_refused(
+    session: Session, actor_id: str, team_id: str, number: int, entry: UpdateEntry, now: datetime
+) -> RecordedUpdate | GoalbotError:
+    try:
+        return record_update(session, actor_id, team_id, number, entry, now)
+    except GoalbotError as error:
+        return error

@@ -34,6 +34,7 @@ class ReplyService:
         reply = parse_typed_reply(text)
         outcome = ReplyOutcome(problems=list(reply.problems))
         open_goals = self._goals.list_for(team_id=team_id, owner_slack_id=actor_id)
+        lines: list[tuple[int, TypedLine, str]] = []
         for index, line in enumerate(reply.lines):
             key = f"msg:{message_key}:{index}"
             number = line.goal
@@ -41,8 +42,9 @@ class ReplyService:
                 number = open_goals[0].number
             if number is None:
                 outcome.ambiguous.append((key, line))
-                continue
-            self._record(team_id, actor_id, number, line, key, outcome)
+            else:
+                lines.append((number, line, key))
+        self._record(team_id, actor_id, lines, outcome)
         if outcome.ambiguous:
             outcome.choices.extend(open_goals)
         if not open_goals and outcome.ambiguous:
@@ -55,35 +57,38 @@ class ReplyService:
     ) -> ReplyOutcome:
         """Record one line for a goal the owner picked."""
         outcome = ReplyOutcome()
-        self._record(team_id, actor_id, goal_number, line, key, outcome)
+        self._record(team_id, actor_id, [(goal_number, line, key)], outcome)
         return outcome
 
     def _record(
         self,
         team_id: str,
         actor_id: str,
-        number: int,
-        line: TypedLine,
-        key: str,
+        lines: list[tuple[int, TypedLine, str]],
         outcome: ReplyOutcome,
     ) -> None:
-        entry = UpdateEntry(
-            value=line.value,
-            health=line.health,
-            note=line.note,
-            blocker=line.blocker,
-            source=UpdateSource.TYPED,
-            dedup_key=key,
-        )
-        try:
-            result = self._goals.record(
-                team_id=team_id, actor_id=actor_id, goal_number=number, entry=entry
-            )
-        except GoalbotError as error:
-            outcome.problems.append(error.message)
+        """Record every line in one unit of work (a reply is applied whole, or not at all)."""
+        if not lines:
             return
-        if result.answered_checkin is not None:
-            outcome.answered_checkin = result.answered_checkin
-        health = f", {line.health.value.replace('_', ' ')}" if line.health else ""
-        progress = "" if result.progress is None else f" ({result.progress:.0%})"
-        outcome.recorded.append((f"G-{number}", f"{line.value:g}{health}{progress}"))
+        entries = [(number, _entry(line, key)) for number, line, key in lines]
+        results = self._goals.record_all(team_id=team_id, actor_id=actor_id, entries=entries)
+        for (number, line, _), result in zip(lines, results, strict=True):
+            if isinstance(result, GoalbotError):
+                outcome.problems.append(result.message)
+                continue
+            if result.answered_checkin is not None:
+                outcome.answered_checkin = result.answered_checkin
+            health = f", {line.health.value.replace('_', ' ')}" if line.health else ""
+            progress = "" if result.progress is None else f" ({result.progress:.0%})"
+            outcome.recorded.append((f"G-{number}", f"{line.value:g}{health}{progress}"))
+
+
+def _entry(line: TypedLine, key: str) -> UpdateEntry:
+    return UpdateEntry(
+        value=line.value,
+        health=line.health,
+        note=line.note,
+        blocker=line.blocker,
+        source=UpdateSource.TYPED,
+        dedup_key=key,
+    )

@@ -133,3 +133,23 @@ def test_json_body_with_a_wrong_shape_is_never_a_500(run: Running) -> None:
     for payload in ([], "text", 12, {"type": ""}, {"type": "nonsense"}):
         status, _ = _post(run, json.dumps(payload).encode(), "application/json")
         assert status == 400, payload
+
+
+def _ack_count(run: Running, kind: str) -> float:
+    with urllib.request.urlopen(run.url + "/metrics", timeout=5) as answer:
+        text = answer.read().decode()
+    line = next(
+        line
+        for line in text.splitlines()
+        if line.startswith(f'goalbot_ack_seconds_count{{kind="{kind}"}}')
+    )
+    return float(line.split()[-1])
+
+
+def test_every_ack_is_timed_by_its_kind_on_metrics(run: Running) -> None:
+    commands, events = _ack_count(run, "command"), _ack_count(run, "event")
+    for _ in range(3):
+        assert run.driver.slash(REP, "help").status == 200
+    assert run.driver.dm(REP, "hello").status == 200
+    assert _ack_count(run, "command") == commands + 3
+    assert _ack_count(run, "event") == events + 1
