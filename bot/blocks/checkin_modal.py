@@ -7,7 +7,7 @@ the rest.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,21 +104,29 @@ def _goal_inputs(goal: GoalSummary) -> list[Block]:
     ]
 
 
-def parse_checkin_update(values: Values) -> tuple[list[CheckinEntry], dict[str, str]]:
-    """Each goal's answer, in form order; when anything is wrong, no entries and the errors."""
+def parse_checkin_update(
+    values: Values, units: Mapping[int, str | None] | None = None
+) -> tuple[list[CheckinEntry], dict[str, str]]:
+    """Each goal's answer, in form order; when anything is wrong, no entries and the errors.
+
+    Values are read by ``bot.parsing.number``, in each goal's metric unit when ``units`` (by
+    goal number) gives it; an ambiguous value (``1,5``) is a field error asking which.
+    """
     errors: dict[str, str] = {}
     numbers = dict.fromkeys(
         found[1] for found in map(ids.parse_goal_block_id, values) if found is not None
     )
-    entries = [_entry(values, n, errors) for n in numbers]
+    entries = [_entry(values, n, errors, (units or {}).get(n)) for n in numbers]
     return ([] if errors else entries), errors
 
 
-def _entry(values: Values, n: int, errors: dict[str, str]) -> CheckinEntry:
+def _entry(values: Values, n: int, errors: dict[str, str], unit: str | None) -> CheckinEntry:
     def block(field: str) -> str:
         return ids.goal_block_id(field, n)
 
-    value = parsed(values, block(ids.CHECKIN_VALUE), lambda raw: number(raw, f" for G-{n}"), errors)
+    value = parsed(
+        values, block(ids.CHECKIN_VALUE), lambda raw: number(raw, f" for G-{n}", unit=unit), errors
+    )
     health = selected_value(values, block(ids.CHECKIN_HEALTH))
     confidence = selected_value(values, block(ids.CHECKIN_CONFIDENCE))
     return CheckinEntry(

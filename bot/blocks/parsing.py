@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from bot.blocks.inputs import Values, text_value
 from bot.blocks.limits import truncate
-from bot.parsing.command import parse_number
+from bot.parsing.number import Amount, parse_amount
 
 SHOWN_INPUT = 40  # how much of a bad value an error message repeats
 _GOAL_ID = re.compile(r"^[Gg]-?(\d{1,9})$")
@@ -35,12 +35,16 @@ def parsed(
         return None
 
 
-def number(raw: str, suffix: str = "") -> float:
-    """``42``, ``1,200``, ``12.5%`` → a float, or ValueError "`abc` is not a number"."""
-    value = parse_number(raw)
-    if value is None:
+def number(raw: str, suffix: str = "", *, unit: str | None = None) -> float:
+    """``42``, ``1,200``, ``12.5%``, ``$1.2M`` (in the metric's ``unit``) → a float, or
+    ValueError "`abc` is not a number", or, when ambiguous, "`1,5` could be 1.5 or 15: …"."""
+    parsed = parse_amount(raw, unit=unit)
+    if isinstance(parsed, Amount):
+        return parsed.value
+    if not any(char.isdigit() for char in raw):
         raise ValueError(f"{shown(raw)} is not a number{suffix}: write it like 42 or 12.5.")
-    return value
+    where = f" ({suffix.strip()})" if suffix.strip() else ""
+    raise ValueError(f"{parsed.message}{where}.")
 
 
 def goal_number(raw: str) -> int:

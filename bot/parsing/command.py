@@ -13,6 +13,7 @@ from datetime import date
 
 from bot.domain.errors import InvalidInput
 from bot.domain.periods import PeriodError, parse_period
+from bot.parsing.number import Amount, parse_amount
 from storage.models import GoalStatus, Health
 
 USAGE: dict[str, str] = {
@@ -43,7 +44,6 @@ _PLAIN_USER = re.compile(r"^@([\w.\-]+)$")
 _RAW_USER_ID = re.compile(r"^[UW][A-Z0-9]{6,}$")
 _ESCAPED_CHANNEL = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>$")
 _PLAIN_CHANNEL = re.compile(r"^#([\w\-]+)$")
-_NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([kKmM])?$")
 _HEALTH_WORDS = {
     "on track": Health.ON_TRACK,
     "on-track": Health.ON_TRACK,
@@ -105,14 +105,21 @@ class Command:
 
 
 Parser = Callable[[list[str]], Command]
+UnitOf = Callable[[int], str | None]  # a goal's number → its metric's unit, when known
 
 
-def parse_command(text: str) -> Command:
-    """Parse the text after ``/goal``; empty or unknown input asks for help."""
+def parse_command(text: str, *, unit_of: UnitOf | None = None) -> Command:
+    """Parse the text after ``/goal``; empty or unknown input asks for help.
+
+    ``unit_of`` gives a goal's metric unit, so that ``/goal update G-12 $1.2M`` is read in it
+    (1.2 in a ``$M`` metric); without it, values are read as written.
+    """
     words = text.split()
     if not words:
         return Command("help")
     name, rest = words[0].lower(), words[1:]
+    if name == "update":
+        return _update(rest, unit_of)
     parser = _PARSERS.get(name)
     if parser is None:
         return Command("help", text=f"`{words[0]}` is not a /goal command.")
@@ -147,14 +154,11 @@ def parse_channel(token: str) -> ChannelRef | None:
     return None
 
 
-def parse_number(token: str) -> float | None:
-    """``42``, ``1,200``, ``12.5%``, ``$3.2k`` → a float; None when it is not a number."""
-    cleaned = token.strip().replace(",", "").replace("_", "").rstrip("%").lstrip("$€£")
-    match = _NUMBER.match(cleaned)
-    if not match:
-        return None
-    scale = {"k": 1e3, "m": 1e6}.get((match[3] or "").lower(), 1.0)
-    return float(cleaned.rstrip("kKmM")) * scale
+def parse_number(token: str, *, unit: str | None = None) -> float | None:
+    """``42``, ``1,200``, ``12.5%``, ``$3.2k`` → a float; None when it is not a number or is
+    ambiguous (``1,5``). Callers that can ask back use ``bot.parsing.number.parse_amount``."""
+    parsed = parse_amount(token, unit=unit)
+    return parsed.value if isinstance(parsed, Amount) else None
 
 
 def split_health(words: list[str]) -> tuple[Health | None, list[str]]:
@@ -210,14 +214,13 @@ def _show(words: list[str]) -> Command:
     return Command("show", goal=parse_goal_id(words[0], "show"))
 
 
-def _update(words: list[str]) -> Command:
+def _update(words: list[str], unit_of: UnitOf | None = None) -> Command:
     _needs(words, 2, "update", "the goal id and the new value")
     goal = parse_goal_id(words[0], "update")
-    value = parse_number(words[1])
-    if value is None:
-        raise UsageError(
-            f"`{words[1]}` is not a number: write the new value like 42 or 12.5.", "update"
-        )
+    parsed = parse_amount(words[1], unit=unit_of(goal) if unit_of else None)
+    if not isinstance(parsed, Amount):
+        raise UsageError(f"{parsed.message}.", "update")
+    value = parsed.value
     health, rest = split_health(words[2:])
     return Command("update", goal=goal, value=value, health=health, text=" ".join(rest))
 

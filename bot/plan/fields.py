@@ -2,11 +2,14 @@
 
 Every converter takes the text of one YAML scalar or CSV cell and returns the stored value,
 or raises ``ValueError`` with a message fit to show next to ``file:line:field``.
+
+Numbers are read as people type them (``bot.parsing.number``): ``1,000``, ``1.500,25``,
+``1 000``, ``1e3``, ``$1.2M``; a metric's ``baseline`` and ``target`` in its ``unit``
+(``amount``); an ambiguous ``1,5`` is an error asking which was meant.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +18,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.periods import PeriodError, parse_period
+from bot.parsing.number import Amount, parse_amount
 from storage.models import Direction, GoalStatus, Role, Visibility
 
 Converter = Callable[[str], object]
@@ -93,14 +97,20 @@ def period(raw: str) -> str:
 
 
 def number(raw: str) -> float:
-    """A finite number such as 12, 0.5 or 1e6."""
-    try:
-        value = float(raw.strip())
-    except ValueError:
-        raise ValueError(f"'{raw}' is not a number") from None
-    if not math.isfinite(value):
-        raise ValueError(f"'{raw}' is not a finite number")
-    return value
+    """A finite number such as 12, 0.5, 1e6 or 1,000 (``bot.parsing.number``'s rules)."""
+    return amount(None)(raw)
+
+
+def amount(unit: str | None) -> Callable[[str], float]:
+    """A number in a metric of ``unit``: ``$1.2M`` is 1.2 when the unit is ``$M``."""
+
+    def convert(raw: str) -> float:
+        parsed = parse_amount(raw, unit=unit)
+        if not isinstance(parsed, Amount):
+            raise ValueError(parsed.message.replace("`", "'"))  # plan errors quote with '"
+        return parsed.value
+
+    return convert
 
 
 def weight(raw: str) -> float:
@@ -198,7 +208,8 @@ GOAL_FIELDS = {
     "visibility": Field(choice(Visibility)),
     "description": Field(text(3000)),
 }
-# The metric block of a goal, by its name in YAML (``metric.name``) and the stored name.
+# The metric block of a goal, by its name in YAML (``metric.name``) and the stored name;
+# the ``AMOUNTS`` among them are read in the metric's unit (``in_unit``).
 METRIC_FIELDS = {
     "name": ("metric_name", Field(text(200), required=True)),
     "unit": ("metric_unit", Field(text(32))),
@@ -206,3 +217,9 @@ METRIC_FIELDS = {
     "target": ("target", Field(number, required=True)),
     "direction": ("direction", Field(choice(Direction))),
 }
+AMOUNTS = frozenset({"baseline", "target"})
+
+
+def in_unit(stored: str, spec: Field, unit: str | None) -> Field:
+    """The field ``stored`` as read in a metric of ``unit`` (amounts only; others unchanged)."""
+    return Field(amount(unit), spec.required) if stored in AMOUNTS else spec

@@ -3,11 +3,17 @@
 YAML goes through PyYAML's node API (``yaml.compose``) so each mapping, key and scalar keeps
 its ``start_mark``; values are converted by ``bot.plan.fields`` from their text, so YAML's
 own typing (``on`` → true, ``2027-02-30`` → a bad timestamp) never gets in the way.
+
+In a flow mapping (``{name: ARR, target: 1,000}``) YAML splits ``1,000`` at its comma into
+``target: 1`` and a key ``000``; a number cut that way (no space after the comma) is joined
+back, so it reads as a person wrote it. A metric's ``baseline`` and ``target`` are read in
+its ``unit``, wherever in the mapping the unit is given.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,11 +29,14 @@ from bot.plan.fields import (
     UNIT_FIELDS,
     WORKSPACE_FIELDS,
     Field,
+    in_unit,
 )
 from bot.plan.model import Entry, Plan, check_required, read_value
 from bot.plan.parse_csv import parse_goals_csv
 
 _NULL_TAG = "tag:yaml.org,2002:null"
+_STR_TAG = "tag:yaml.org,2002:str"
+_NUMBER_TAIL = re.compile(r"^\d[\d.]*[kKmMbB%]?$")  # what follows a comma YAML split on
 # libyaml's loader when PyYAML was built with it: the same nodes and marks, ~10x faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SECTIONS: dict[str, dict[str, Field]] = {
@@ -135,13 +144,15 @@ def _metric(entry: Entry, node: Node, where: Where, errors: list[PlanError]) -> 
     if not isinstance(node, MappingNode):
         errors.append(where.error("expected a mapping: name, unit, baseline, target, direction"))
         return
-    for name, line, value in _pairs(node, where, errors):
+    pairs = list(_pairs(node, where, errors))
+    unit = next((_text(value) for name, _, value in pairs if name == "unit"), None)
+    for name, line, value in pairs:
         at = where.child(name, line)
         if name not in METRIC_FIELDS:
             errors.append(at.error(_unknown("field", name, list(METRIC_FIELDS))))
             continue
         stored, spec = METRIC_FIELDS[name]
-        _read(entry, stored, spec, value, at, errors)
+        _read(entry, stored, in_unit(stored, spec, unit), value, at, errors)
     for name, (stored, spec) in METRIC_FIELDS.items():
         if spec.required and stored not in entry.src:
             errors.append(where.child(name).error("missing required field"))
@@ -163,7 +174,7 @@ def _pairs(
     node: MappingNode, where: Where, errors: list[PlanError]
 ) -> Iterator[tuple[str, int, Node]]:
     seen: dict[str, int] = {}
-    for key_node, value_node in node.value:
+    for key_node, value_node in _joined(node):
         line = _line(key_node)
         if not isinstance(key_node, ScalarNode) or _is_null(key_node):
             errors.append(Where(where.file, line, where.field or "yaml").error("expected a name"))
@@ -176,6 +187,40 @@ def _pairs(
             continue
         seen[name] = line
         yield name, line, value_node
+
+
+def _joined(node: MappingNode) -> list[tuple[Node, Node]]:
+    """The mapping's pairs, with numbers a flow mapping split at a comma joined back:
+    ``{target: 1,000}`` is ``target: 1`` then ``000: null`` to YAML, ``target: 1,000`` here."""
+    pairs: list[tuple[Node, Node]] = []
+    for key_node, value_node in node.value:
+        if node.flow_style and pairs and _continues(pairs[-1][1], key_node, value_node):
+            before = pairs[-1][1]
+            joined = ScalarNode(
+                _STR_TAG, f"{before.value},{key_node.value}", before.start_mark, key_node.end_mark
+            )
+            pairs[-1] = (pairs[-1][0], joined)
+            continue
+        pairs.append((key_node, value_node))
+    return pairs
+
+
+def _continues(before: Node, key_node: Node, value_node: Node) -> bool:
+    """True when ``key_node`` is the rest of the number ``before``, cut off by a comma."""
+    return (
+        isinstance(before, ScalarNode)
+        and isinstance(key_node, ScalarNode)
+        and not before.style  # plain, not quoted (None or "" depending on the loader)
+        and not key_node.style
+        and _is_null(value_node)
+        and not value_node.value
+        and bool(_NUMBER_TAIL.match(str(key_node.value)))
+        and key_node.start_mark.index == before.end_mark.index + 1
+    )
+
+
+def _text(node: Node) -> str | None:
+    return str(node.value) if isinstance(node, ScalarNode) and not _is_null(node) else None
 
 
 def _unknown(kind: str, name: str, known: list[str]) -> str:

@@ -12,7 +12,7 @@ import csv
 import io
 
 from bot.plan.errors import PlanError, Where
-from bot.plan.fields import GOAL_FIELDS, METRIC_FIELDS, Field
+from bot.plan.fields import GOAL_FIELDS, METRIC_FIELDS, Field, in_unit
 from bot.plan.model import Entry, Plan, read_value
 
 COLUMNS: dict[str, Field] = {
@@ -71,9 +71,12 @@ def _row(header: list[str], cells: list[str], where: Where, errors: list[PlanErr
     entry = Entry(where)
     if len(cells) > len(header):
         errors.append(where.child("row").error(f"{len(cells)} cells for {len(header)} columns"))
-    for name, cell in zip(header, cells, strict=False):
+    given = dict(zip(header, cells, strict=False))
+    unit = given.get("metric_unit", "").strip() or None
+    for name, cell in given.items():
         if name in COLUMNS and cell.strip():
-            read_value(entry, name, COLUMNS[name], cell, where.child(name), errors)
+            spec = in_unit(name, COLUMNS[name], unit)
+            read_value(entry, name, spec, cell, where.child(name), errors)
     for name, spec in COLUMNS.items():
         if spec.required and name in GOAL_FIELDS and name not in entry.src:
             errors.append(where.child(name).error("missing value"))

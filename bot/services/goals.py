@@ -26,6 +26,7 @@ from bot.services import goal_reads, goal_writes
 from bot.services.goal_updates import UpdateEntry, existing_update, record_update
 from storage.db import unit_of_work
 from storage.models import Goal, GoalStatus, Health, UpdateSource
+from storage.repositories.goals import get_goal_by_number
 
 # Two people creating goals at the same instant can race for the same number.
 NUMBER_ATTEMPTS = 3
@@ -143,6 +144,12 @@ class GoalService:
         with unit_of_work(self._engine) as session:
             now = self._clock.now()
             return goal_writes.create_goal(session, actor_id, team_id, draft, now)
+
+    def metric_unit(self, *, team_id: str, goal_number: int) -> str | None:
+        """The unit of a goal's metric, to read a typed value in (None: no such goal or unit)."""
+        with unit_of_work(self._engine) as session:
+            goal = get_goal_by_number(session=session, team_id=team_id, number=goal_number)
+            return goal.metric_unit if goal is not None else None
 
     def get_details(self, *, team_id: str, goal_number: int) -> GoalDetails:
         """Everything about one goal: owner, unit, parents, children, updates, health."""

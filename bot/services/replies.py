@@ -31,9 +31,11 @@ class ReplyService:
 
     def apply(self, *, team_id: str, actor_id: str, text: str, message_key: str) -> ReplyOutcome:
         """Record each line of a DM; ``message_key`` makes a redelivered message a no-op."""
-        reply = parse_typed_reply(text)
-        outcome = ReplyOutcome(problems=list(reply.problems))
         open_goals = self._goals.list_for(team_id=team_id, owner_slack_id=actor_id)
+        units = {goal.number: goal.metric_unit for goal in open_goals}
+        only = open_goals[0].metric_unit if len(open_goals) == 1 else None
+        reply = parse_typed_reply(text, units=units, default_unit=only)
+        outcome = ReplyOutcome(problems=list(reply.problems))
         lines: list[tuple[int, TypedLine, str]] = []
         for index, line in enumerate(reply.lines):
             key = f"msg:{message_key}:{index}"

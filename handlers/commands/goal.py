@@ -25,7 +25,12 @@ def goal_command(services: Services) -> Callable[..., None]:
     def handle(command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         asker = Asker.from_command(command)
         try:
-            parsed = parse_command(command.get("text", ""))
+            parsed = parse_command(
+                command.get("text", ""),
+                unit_of=lambda number: services.goals.metric_unit(
+                    team_id=asker.team_id, goal_number=number
+                ),
+            )
             reply = SUBCOMMANDS[parsed.name](Invocation(services, asker, parsed, client))
         except GoalbotError as error:
             logger.info("/goal %r by %s refused: %s", parsed_name(command), asker.user_id, error)

@@ -80,7 +80,9 @@ def checkin_submitted(services: Services) -> Listener:
 
     def handle(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         asker = Asker.from_interaction(body)
-        entries, errors = parse_checkin_update(view["state"]["values"])
+        owned = services.goals.list_for(team_id=asker.team_id, owner_slack_id=asker.user_id)
+        units = {goal.number: goal.metric_unit for goal in owned}
+        entries, errors = parse_checkin_update(view["state"]["values"], units)
         if errors:
             return _refuse(ack, errors, asker, "check-in")
         delivery = parse_delivery_id(view.get("private_metadata")) or None

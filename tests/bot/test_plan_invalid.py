@@ -17,7 +17,9 @@ CASES = {
     "cycle.yaml": ["7:goals[0].parent: cycle: loop-a → loop-b → loop-a"],
     "cycle_stored.yaml": ["8:goals[0].parent: cycle: na-child → na-arr → na-child"],
     "unknown_owner.yaml": [f"4:goals[0].owner: unknown person 'U0NOBODY': {UNKNOWN_PERSON}"],
-    "bad_number.yaml": ["10:goals[0].metric.baseline: 'lots' is not a number"],
+    "bad_number.yaml": [
+        "10:goals[0].metric.baseline: 'lots' is not a number: type one like 42 or 12.5"
+    ],
     "bad_date.yaml": ["8:goals[0].due: '2027-02-30' is not a date: use YYYY-MM-DD"],
     "period_rule.yaml": [
         "8:goals[0].parent: the parent's period 2027-Q1 does not contain FY2027: "

@@ -111,7 +111,8 @@ def test_csv_problems_name_the_row_line_and_column() -> None:
     )
 
     assert _messages(errors) == [
-        "g.csv:2:baseline: '12x' is not a number",
+        "g.csv:2:baseline: '12x' is not a number: 'x' is not a unit goalbot knows (use k, M, B, "
+        "%, or a currency symbol)",
         "g.csv:2:metric_name: a metric needs metric_name and target",
         "g.csv:2:target: a metric needs metric_name and target",
         "g.csv:4:period: '2027-Q9' is not a period: use a quarter like 2027-Q1 or a year like "

@@ -176,3 +176,21 @@ def test_a_deleted_check_in_dm_still_takes_a_typed_answer(
     assert AFTER_ACK.wait_idle(timeout=10)  # the bot has done all it will do
     assert run.slack.calls("chat.update"), "the bot tried to rewrite the deleted DM"
     assert not [m for m in run.slack.dm_messages(REP) if "went wrong" in rendered(m)]
+
+
+def test_a_value_is_read_as_people_type_it_in_the_modal(run: Running, goals: Goals) -> None:
+    assert run.driver.slash(REP, "checkin").status == 200
+    eventually(lambda: run.slack.open_views(REP))
+    asked = run.driver.submit(REP, {"New value": "1,5"})
+    assert "could be 1.5 or 15" in str(asked.json()["errors"])
+    assert run.driver.submit(REP, {"New value": "1,000"}).status == 200
+    assert eventually(lambda: [u.value for u in _updates(run)]) == [1000.0]
+
+
+def test_a_command_reads_the_value_in_its_goals_unit(run: Running, goals: Goals) -> None:
+    assert run.driver.slash("UEXEC", "update G-1 $12.5M").status == 200  # G-1 counts in M$
+    assert eventually(lambda: [u.value for u in _updates(run)]) == [12.5]
+    assert run.driver.slash("UEXEC", "update G-1 1,5").status == 200
+    answers = eventually(lambda: run.slack.ephemerals(user="UEXEC")[1:])
+    assert "could be 1.5 or 15" in str(answers)
+    assert [u.value for u in _updates(run)] == [12.5]
