@@ -39,6 +39,8 @@ MODULES = (
     "checkin_planning",
     "checkin_fanout",
     "ack_latency",
+    "inbox_ack",
+    "shared_budget",
 )
 OUTPUT = REPO / "docs" / "benchmarks.md"
 

@@ -49,7 +49,7 @@ class Settings(BaseSettings):
     goalbot_digest_weekday: int = Field(default=0, ge=0, le=6)
     goalbot_digest_time: str = "09:00"
     goalbot_weekly_dm_cap: int = Field(default=5, ge=1)
-    goalbot_send_per_minute: float = Field(default=300.0, gt=0)  # check-in posts, per process
+    goalbot_send_per_minute: float = Field(default=300.0, gt=0)  # posts, shared by replicas on PG
     # Seconds a request stored by `goalbot serve` waits for its own worker before any other
     # process may take it over: how long a killed process's acknowledged requests wait.
     goalbot_inbox_wait_seconds: float = Field(default=30.0, gt=0, le=3600)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+import os
+from datetime import datetime, timedelta
 
 import click
 
@@ -12,12 +13,14 @@ from bot.services.people import workspace_defaults
 from goalbot.context import CliContext, fails_cleanly
 from goalbot.serve import finish_acked_work, stop_on_sigterm
 from goalbot.slack_client import make_web_client
-from goalbot.worker import POLL_SECONDS, InboxWorker
+from goalbot.worker import POLL_SECONDS, Heartbeat, InboxWorker
 from handlers.app import create_app
 from storage.repositories.inbox import Backlog
 from storage.repositories.leases import OutboxState
 
 logger = logging.getLogger(__name__)
+
+WORKER_NICENESS = 10
 
 
 @click.command()
@@ -28,17 +31,32 @@ logger = logging.getLogger(__name__)
     show_default=True,
     help="Seconds between looks at the inbox when it is empty.",
 )
+@click.option(
+    "--nice",
+    "niceness",
+    type=click.IntRange(0, 19),
+    default=WORKER_NICENESS,
+    show_default=True,
+    help="Run at this much lower a CPU priority, so that a serving process on the same machine "
+    "acks first (Slack waits 3 s for an ack, nobody for the work); 0: as started.",
+)
 @click.pass_obj
 @fails_cleanly
-def worker(obj: CliContext, poll: float) -> None:
+def worker(obj: CliContext, poll: float, niceness: int) -> None:
     """Do the work of the requests `goalbot serve --no-work` stored, until stopped."""
+    if niceness:
+        os.nice(niceness)
     settings = obj.settings
-    services = build_services(obj.engine, obj.clock, workspace_defaults(settings))
+    inbox_wait = timedelta(seconds=settings.goalbot_inbox_wait_seconds)
+    services = build_services(
+        obj.engine, obj.clock, workspace_defaults(settings), inbox_wait=inbox_wait
+    )
     client = make_web_client(settings)
     # The stored requests were verified when they arrived: no signing secret is needed here.
     app = create_app(settings, services, client, socket_mode=True)
     stop_on_sigterm()
     logger.info("goalbot worker: doing the work of stored requests")
+    heartbeat = Heartbeat(services.inbox).start()
     inbox = InboxWorker(app, services.inbox)
     try:
         inbox.run(poll=poll)
@@ -46,6 +64,7 @@ def worker(obj: CliContext, poll: float) -> None:
         pass
     finally:
         finish_acked_work()
+        heartbeat.stop()
 
 
 @click.command()

@@ -28,7 +28,7 @@ from goalbot.serve import (
 )
 from goalbot.slack_client import make_web_client
 from goalbot.tick import digest_summary, make_pacer, make_tick
-from goalbot.worker import InboxWorker
+from goalbot.worker import Heartbeat, InboxWorker
 from handlers.app import create_app
 from handlers.events.people import sync_people
 
@@ -89,6 +89,7 @@ def serve(
     client = make_web_client(settings, on_post_rate_limited=pacer.pause)
     learn_workspace(obj, services)
     app = create_app(settings, services, client, socket_mode=socket_mode, work_in_process=work)
+    heartbeat = Heartbeat(services.inbox).start()  # this process's requests stay its own
     inbox = InboxWorker(app, services.inbox).start() if work else None  # and what others left
     ticking = None
     if scheduler:
@@ -116,6 +117,7 @@ def serve(
         if ticking is not None:
             ticking.shutdown(wait=False)  # a tick cut short is resumed by the next (leases)
         finish_acked_work()
+        heartbeat.stop()
 
 
 @click.command()

@@ -12,16 +12,24 @@ What goalbot promises for each request Slack sends, once it has answered HTTP 20
 - a request whose key was seen before (a replay of the same signed body, or an event Slack
   retried) is acknowledged and not worked on again;
 - a request that keeps failing is parked after ``MAX_ATTEMPTS`` claims, with its error.
+
+Leases: every request this process holds (stored for its own worker, claimed, being worked on)
+is leased for ``wait`` (``GOALBOT_INBOX_WAIT_SECONDS``, 30 s) and the lease is renewed
+(:meth:`InboxService.renew`, every third of that, by the process's heartbeat) for as long as
+it holds it. A process that dies stops renewing, so whatever it held, waiting or half done, is
+taken over by any other process (or its own next start) within ``wait``; a live one keeps its
+requests however long their work takes (a slow Slack call).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
@@ -35,11 +43,11 @@ from storage.repositories.leases import OutboxState
 
 logger = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=5)
-"""How long a worker holds a request it works on; a dead worker's are taken over after this."""
 WAIT = timedelta(seconds=30)
-"""How long a request stored by the serving process waits for that process's own worker before
-any other may take it over (a process killed after its ack leaves its requests this long)."""
+"""The lease of every request a process holds (renewed while it holds it): how long the
+requests of a process that died wait before any other process takes them over."""
+RENEW_EVERY = 1 / 3
+"""The heartbeat renews the leases this often, as a share of the lease."""
 MAX_ATTEMPTS = 5
 RETENTION = timedelta(days=1)
 """Done requests are kept this long: far more than Slack's 5-minute replay window."""
@@ -61,7 +69,7 @@ def request_dedup_key(what: str) -> str | None:
 
 
 class TakenOver(Exception):
-    """Another worker holds this request now (it waited longer than its lease)."""
+    """Another worker holds this request now (its lease ran out before it was renewed)."""
 
 
 class AlreadyApplied(Exception):
@@ -70,27 +78,106 @@ class AlreadyApplied(Exception):
 
 @dataclass(frozen=True)
 class Held:
-    """A request this process is working on: enough to fence and finish it."""
+    """A request this process stored for itself: enough to fence and finish it, and the lease
+    its row was stored with."""
 
     id: int
     team_id: str
     attempt: int
+    lease_until: datetime | None = None
+
+
+Claim = Held | ClaimedRequest
+
+
+@dataclass
+class _Hold:
+    """A request this process holds, and how long its lease is known to run."""
+
+    claim: Claim
+    until: datetime | None
 
 
 class InboxService:
-    """Stores, fences and finishes requests; claims the ones left behind."""
+    """Stores, fences and finishes requests; claims the ones left behind; renews the leases
+    of the ones this process holds."""
 
     def __init__(self, engine: Engine, clock: Clock, *, wait: timedelta = WAIT) -> None:
         self._engine = engine
         self._clock = clock
         self._wait = wait
+        self._held: dict[int, _Hold] = {}  # by row id: what this process holds now
+        self._lock = threading.Lock()
+
+    @property
+    def wait(self) -> timedelta:
+        """The lease of every request this process holds (see the module's docstring)."""
+        return self._wait
+
+    def hold(self, claim: Claim) -> None:
+        """Keep renewing this request's lease (it waits for this process's worker)."""
+        with self._lock:
+            known = self._held.get(claim.id)
+            if known is None or known.claim.attempt != claim.attempt:
+                self._held[claim.id] = _Hold(claim, claim.lease_until)
+
+    def release(self, claim: Claim) -> None:
+        """Stop renewing this request's lease (done, parked, or left to another worker)."""
+        with self._lock:
+            known = self._held.get(claim.id)
+            if known is not None and known.claim.attempt == claim.attempt:
+                del self._held[claim.id]
+
+    def holds(self, claim: Claim) -> bool:
+        """Whether this process still holds the request (nothing finished or released it)."""
+        with self._lock:
+            known = self._held.get(claim.id)
+        return known is not None and known.claim.attempt == claim.attempt
+
+    def renew(self) -> int:
+        """Renew the lease of every request this process holds (the heartbeat's beat); how many.
+        A request another worker took over meanwhile is dropped."""
+        with self._lock:
+            held = [known.claim for known in self._held.values()]
+        if not held:
+            return 0
+        until = self._clock.now() + self._wait
+        with unit_of_work(self._engine) as session:
+            kept = inbox.renew(session=session, claims=held, until=until)
+        with self._lock:
+            for claim in held:
+                known = self._held.get(claim.id)
+                if known is not None and known.claim.attempt == claim.attempt and claim.id in kept:
+                    known.until = until
+        for claim in held:
+            if claim.id not in kept:
+                self.release(claim)
+                logger.warning(
+                    "inbox request %s: its lease ran out; another worker has it", claim.id
+                )
+        return len(kept)
+
+    def _surely_mine(self, claim: Claim, now: datetime) -> bool:
+        """Whether this process's lease on the request runs long enough still that nobody can
+        have taken it over (and the heartbeat renews it before it runs out)."""
+        with self._lock:
+            known = self._held.get(claim.id)
+        return (
+            known is not None
+            and known.claim.attempt == claim.attempt
+            and known.until is not None
+            and known.until - now > self._wait * RENEW_EVERY
+        )
 
     def store(
         self, *, team_id: str, kind: str, request_key: str, body: dict[str, Any], take: bool
     ) -> Held | None:
         """Store a request before its ack; None when it was stored before (a replay).
 
-        `take`: this process works on it at once (leased to it); else it waits for a worker."""
+        `take`: this process works on it (leased to it for ``wait``, renewed once :meth:`hold`
+        is called); else it waits for any worker."""
+        now = self._clock.now()
+        lease = self._wait if take else None
         with unit_of_work(self._engine) as session:
             row_id = inbox.store(
                 session=session,
@@ -98,53 +185,74 @@ class InboxService:
                 kind=kind,
                 request_key=request_key,
                 body=body,
-                now=self._clock.now(),
-                lease=self._wait if take else None,
+                now=now,
+                lease=lease,
             )
-        return None if row_id is None else Held(row_id, team_id, 1)
+        if row_id is None:
+            return None
+        return Held(row_id, team_id, 1, now + lease if lease is not None else None)
 
     @contextmanager
     def working(self, held: Held | ClaimedRequest) -> Iterator[None]:
         """Do a request's work: its first writing unit of work also marks it applied (or is
         rolled back with :class:`AlreadyApplied`); on success the request is done. Raises
-        :class:`TakenOver`, before any work, when another worker holds the request now."""
-        with unit_of_work(self._engine) as session:
-            now = self._clock.now()
-            if not inbox.relet(session=session, claim=held, until=now + LEASE):
-                raise TakenOver(f"inbox request {held.id} is another worker's now")
-        fence = _Fence(held.id, self._clock)
-        token = _WORKING_ON.set(held.id)
+        :class:`TakenOver`, before any work, when another worker holds the request now. The
+        request's lease is renewed while the work runs; however the work ends, this process
+        no longer holds it after (done, or left to the caller to park or finish). A request
+        whose lease is known to run long enough yet (just stored or claimed, or renewed by the
+        heartbeat) is not re-let first: that would be one more write for every request."""
+        self.hold(held)
         try:
-            with on_write(fence):
-                yield
+            now = self._clock.now()
+            if not self._surely_mine(held, now):
+                with unit_of_work(self._engine) as session:
+                    if not inbox.relet(session=session, claim=held, until=now + self._wait):
+                        raise TakenOver(f"inbox request {held.id} is another worker's now")
+            fence = _Fence(held.id, self._clock)
+            token = _WORKING_ON.set(held.id)
+            try:
+                with on_write(fence):
+                    yield
+            finally:
+                _WORKING_ON.reset(token)
+            with unit_of_work(self._engine) as session:
+                done = inbox.mark_done(session=session, claim=held, now=self._clock.now())
+            if not done:
+                logger.warning("inbox request %s: another worker finished it first", held.id)
         finally:
-            _WORKING_ON.reset(token)
-        with unit_of_work(self._engine) as session:
-            done = inbox.mark_done(session=session, claim=held, now=self._clock.now())
-        if not done:
-            logger.warning("inbox request %s: another worker finished it first", held.id)
+            self.release(held)
 
     def park(self, held: Held | ClaimedRequest, error: str) -> None:
         """Give up on a request, keeping why; ``goalbot status`` lists it."""
+        self.release(held)
         with unit_of_work(self._engine) as session:
             leases.mark_failed(session=session, table=INBOX, claim=held, error=error)
         logger.error("inbox request %s parked: %s", held.id, error)
 
     def finish_applied(self, held: Held | ClaimedRequest) -> None:
         """Record as done a request an earlier attempt applied (this one was rolled back)."""
+        self.release(held)
         with unit_of_work(self._engine) as session:
             inbox.mark_done(session=session, claim=held, now=self._clock.now())
 
     def finish_without_work(self, held: ClaimedRequest, note: str) -> None:
-        """Record a request as done without working on it (a modal Slack never saw closed)."""
+        """Record a request as done without working on it (a modal Slack never saw closed, or
+        a request no listener takes)."""
+        self.release(held)
         with unit_of_work(self._engine) as session:
             inbox.mark_done(session=session, claim=held, now=self._clock.now())
         logger.info("inbox request %s: %s", held.id, note)
 
     def claim(self, limit: int) -> list[ClaimedRequest]:
-        """Requests left behind (a worker died) or waiting for a worker."""
+        """Requests left behind (a worker died) or waiting for a worker; held by this process
+        (their leases renewed) until they are finished or released."""
         with unit_of_work(self._engine) as session:
-            return inbox.claim(session=session, now=self._clock.now(), lease=LEASE, limit=limit)
+            claimed = inbox.claim(
+                session=session, now=self._clock.now(), lease=self._wait, limit=limit
+            )
+        for row in claimed:
+            self.hold(row)
+        return claimed
 
     def backlog(self) -> Backlog:
         """What waits, what is being worked on, and what is parked."""

@@ -10,11 +10,12 @@ database effects (``mark_applied``, in the same transaction as them). Nothing he
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import and_, delete, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -131,6 +132,29 @@ def relet(*, session: Session, claim: leases.Fenced, until: datetime) -> bool:
     """Hold a claimed request until `until` as its work starts; False when another claim has
     it now."""
     return leases.finish(session, INBOX, claim, lease_until=until)
+
+
+RENEW_CHUNK = 500
+
+
+def renew(*, session: Session, claims: Sequence[leases.Fenced], until: datetime) -> set[int]:
+    """Extend the leases of requests a worker still holds to `until` (each fenced by its claim's
+    attempt, like every write after a claim); the ids of the rows renewed."""
+    c = INBOX.c
+    kept: set[int] = set()
+    for start in range(0, len(claims), RENEW_CHUNK):
+        chunk = claims[start : start + RENEW_CHUNK]
+        statement = (
+            update(INBOX)
+            .where(
+                tuple_(c.id, c.attempts).in_([(claim.id, claim.attempt) for claim in chunk]),
+                c.status == DeliveryStatus.SENDING,
+            )
+            .values(lease_until=until)
+            .returning(c.id)
+        )
+        kept.update(int(row_id) for row_id in session.execute(statement).scalars())
+    return kept
 
 
 def mark_done(*, session: Session, claim: leases.Fenced, now: datetime) -> bool:

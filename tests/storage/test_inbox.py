@@ -9,7 +9,7 @@ from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
 from bot.domain.clock import FixedClock
-from bot.services.inbox import LEASE, RETENTION, WAIT, AlreadyApplied, InboxService
+from bot.services.inbox import RETENTION, WAIT, AlreadyApplied, InboxService
 from storage.db import unit_of_work
 from storage.models import DeliveryStatus, InboxRequest, ProcessedEvent
 
@@ -70,7 +70,7 @@ def test_a_second_attempt_that_would_apply_again_is_rolled_back(engine: Engine) 
     with pytest.raises(RuntimeError), inbox.working(held):
         _write(engine, "applied")
         raise RuntimeError("the process died here, before the answer")
-    clock = FixedClock(NOW + LEASE)
+    clock = FixedClock(NOW + WAIT)
     (claimed,) = InboxService(engine, clock).claim(10)
     assert (claimed.id, claimed.attempt, claimed.recovering) == (held.id, 2, True)
     assert claimed.applied_at == NOW
@@ -89,7 +89,7 @@ def test_claims_take_expired_leases_and_pending_rows_but_not_done_ones(engine: E
     with inbox.working(done):
         pass
     assert [r.id for r in inbox.claim(10)] == [waiting.id]  # the live lease is respected
-    clock.advance(LEASE)
+    clock.advance(WAIT)
     assert [r.id for r in inbox.claim(10)] == [taken.id, waiting.id]  # both leases ran out
     backlog = inbox.backlog()
     assert (backlog.waiting, backlog.working, backlog.oldest) == (0, 2, NOW)
